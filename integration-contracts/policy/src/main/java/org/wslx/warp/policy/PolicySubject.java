@@ -1,0 +1,6 @@
+package org.wslx.warp.policy;
+
+/** The kinds of thing policy decides about. */
+public enum PolicySubject {
+    BACKEND, PERSONALITY, SURFACE, CONTRACT
+}
