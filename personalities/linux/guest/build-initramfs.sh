@@ -32,6 +32,7 @@ visit() {
 }
 for m in $modules; do visit "$m"; done
 
+mkdir -p "$(dirname "$out")"
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/warp/modules" "$root/dev" "$root/proc" "$root/sys" "$root/newroot"
