@@ -1,0 +1,98 @@
+package org.wslx.warp.backend.qemu;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.wslx.warp.backend.DiskAttachment;
+import org.wslx.warp.backend.MachineSpec;
+
+/**
+ * The argv for one machine. The guest starts paused ({@code -S}) so the host can connect to the
+ * control port before the guest's first byte, and {@code -no-reboot} turns a guest reset (what a
+ * panicking kernel does) into the end of the process.
+ */
+final class QemuCommandLine {
+    /** The virtio-serial port name the guest agent looks for (CONTROL-PLANE.md, section 1). */
+    static final String CONTROL_PORT_NAME = "org.wslx.warp.control.0";
+
+    /** The QEMU machine model; {@code microvm} has virtio-mmio devices and no PCI or firmware POST. */
+    enum MachineType {
+        PC("pc", "virtio-serial-pci", "virtio-blk-pci"),
+        MICROVM("microvm", "virtio-serial-device", "virtio-blk-device");
+
+        final String qemuName;
+        final String serialBus;
+        final String blockDevice;
+
+        MachineType(String qemuName, String serialBus, String blockDevice) {
+            this.qemuName = qemuName;
+            this.serialBus = serialBus;
+            this.blockDevice = blockDevice;
+        }
+
+        static MachineType named(String name) {
+            for (MachineType type : values()) {
+                if (type.qemuName.equals(name)) {
+                    return type;
+                }
+            }
+            throw new IllegalArgumentException("QEMU machine type must be 'pc' or 'microvm', not '" + name + "'");
+        }
+    }
+
+    private QemuCommandLine() {
+    }
+
+    /**
+     * @param tscKhz the host TSC frequency in kHz; microvm under TCG has no device to calibrate the
+     *               TSC against early enough, so the kernel is told it with {@code tsc_early_khz}
+     */
+    static List<String> build(MachineSpec spec, Path binary, String accelerator, MachineType machine, RuntimeFiles files,
+            long tscKhz) {
+        List<String> argv = new ArrayList<>();
+        argv.add(binary.toString());
+        add(argv, "-name", "guest=" + escape(spec.instanceName()) + ",process=warp-" + escape(spec.instanceName()));
+        add(argv, "-machine", machine.qemuName + ",accel=" + accelerator);
+        add(argv, "-cpu", accelerator.equals("kvm") ? "host" : "max");
+        add(argv, "-smp", Integer.toString(spec.cpus()));
+        add(argv, "-m", spec.memoryMiB() + "M");
+        argv.addAll(List.of("-nodefaults", "-no-user-config", "-nographic", "-no-reboot", "-S"));
+        add(argv, "-serial", "file:" + spec.consoleLog());
+        add(argv, "-kernel", spec.payload().kernel().toString());
+        if (!spec.payload().initrds().isEmpty()) {
+            add(argv, "-initrd", files.initrd().toString());
+        }
+        add(argv, "-append", commandLine(spec.payload().commandLine(), accelerator, machine, tscKhz));
+        List<DiskAttachment> disks = spec.disks();
+        for (int i = 0; i < disks.size(); i++) {
+            DiskAttachment disk = disks.get(i);
+            add(argv, "-drive", "file=" + escape(disk.file().toString()) + ",format=raw,if=none,id=disk" + i
+                    + (disk.readOnly() ? ",readonly=on" : ""));
+            add(argv, "-device", machine.blockDevice + ",drive=disk" + i);
+        }
+        add(argv, "-device", machine.serialBus + ",id=vser0");
+        add(argv, "-chardev", "socket,id=control,path=" + escape(files.controlSocket().toString()) + ",server=on,wait=off");
+        add(argv, "-device", "virtserialport,bus=vser0.0,chardev=control,name=" + CONTROL_PORT_NAME);
+        add(argv, "-chardev", "socket,id=qmp,path=" + escape(files.qmpSocket().toString()) + ",server=on,wait=off");
+        add(argv, "-mon", "chardev=qmp,mode=control");
+        return argv;
+    }
+
+    static String commandLine(String base, String accelerator, MachineType machine, long tscKhz) {
+        if (machine == MachineType.MICROVM && accelerator.equals("tcg") && tscKhz > 0 && !base.contains("tsc_early_khz=")) {
+            return (base.isBlank() ? "" : base.strip() + " ") + "tsc_early_khz=" + tscKhz;
+        }
+        return base;
+    }
+
+    /** QEMU option values separate keys with commas; a literal comma is written twice. */
+    static String escape(String value) {
+        return value.replace(",", ",,");
+    }
+
+    private static void add(List<String> argv, String option, String value) {
+        argv.add(option);
+        argv.add(value);
+    }
+}
