@@ -24,6 +24,7 @@ import org.wslx.warp.policy.PolicySubject;
 public final class PolicyCommands {
     static final int DEFAULT_DECISIONS = 20;
     private static final String EVERYTHING = "*";
+    private static final String NAME_HELP = "the provider's name, or '*' quoted (unquoted, Gogo expands it to file names)";
 
     private final PolicyService policy;
 
@@ -39,7 +40,7 @@ public final class PolicyCommands {
 
     @Descriptor("allows a backend, personality or surface by name ('*' allows every one of that kind)")
     public PolicyDocument allow(@Descriptor("backend, personality or surface") String kind,
-            @Descriptor("the provider's name, or *") String name) throws PolicyException {
+            @Descriptor(NAME_HELP) String name) throws PolicyException {
         PolicySubject subject = subjectOf(kind);
         requireName(subject, name);
         PolicyDocument current = policy.document();
@@ -52,7 +53,7 @@ public final class PolicyCommands {
 
     @Descriptor("denies a backend, personality or surface by name ('*' denies every one of that kind)")
     public PolicyDocument deny(@Descriptor("backend, personality or surface") String kind,
-            @Descriptor("the provider's name, or *") String name) throws PolicyException {
+            @Descriptor(NAME_HELP) String name) throws PolicyException {
         PolicySubject subject = subjectOf(kind);
         requireName(subject, name);
         PolicyDocument current = policy.document();
