@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what building and running WARP needs on Debian 12: QEMU (the backend); e2fsprogs and
+# the compressors (root disks are made with mke2fs -d and read back with debugfs); cpio,
+# busybox-static and debootstrap (initramfs, default image, Debian test image); gcc for the static
+# guest agent; Java 17 and Maven for the host side. Safe to run again.
+set -euo pipefail
+packages=(
+    qemu-system-x86 qemu-utils
+    e2fsprogs tar gzip xz-utils zstd bzip2
+    cpio busybox-static debootstrap
+    gcc make libc6-dev
+    openjdk-17-jdk-headless maven
+)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    sudo_cmd=()
+    [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,119 @@
+package org.wslx.warp.distribution;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the real {@code wslx} launcher, as a user would, against a service with its own private
+ * data and runtime directories. The service is started by the first command and killed by
+ * {@link #close()}.
+ */
+final class WarpCli implements AutoCloseable {
+    /** What one command did. */
+    record Result(int exitCode, byte[] stdoutBytes, byte[] stderrBytes) {
+        String stdout() {
+            return new String(stdoutBytes, StandardCharsets.UTF_8);
+        }
+
+        String stderr() {
+            return new String(stderrBytes, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + ", stdout=[" + stdout() + "], stderr=[" + stderr() + "]";
+        }
+    }
+
+    private final Path launcher = Path.of(System.getProperty("warp.launcher", "wslx")).toAbsolutePath();
+    private final Path state;
+    private final String serviceOptions;
+
+    WarpCli(String name, String serviceOptions) throws IOException {
+        // Unix socket paths are limited to 108 bytes, so keep the tree short.
+        this.state = Files.createTempDirectory(Path.of("/tmp"), "warp-" + name + "-");
+        this.serviceOptions = serviceOptions;
+    }
+
+    Path stateDirectory() {
+        return state;
+    }
+
+    Result run(String... args) {
+        return run(new byte[0], args);
+    }
+
+    Result run(byte[] stdin, String... args) {
+        Process process = start(args);
+        CompletableFuture<byte[]> out = drain(process.getInputStream());
+        CompletableFuture<byte[]> err = drain(process.getErrorStream());
+        try (OutputStream in = process.getOutputStream()) {
+            in.write(stdin);
+        } catch (IOException e) {
+            // The command may exit without reading its stdin; that is its business.
+        }
+        return finish(process, out, err);
+    }
+
+    Process start(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(launcher.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> env = builder.environment();
+        env.put("WARP_DATA_DIR", state.resolve("data").toString());
+        env.put("WARP_RUNTIME_DIR", state.resolve("run").toString());
+        env.put("WARP_SERVICE_OPTS", serviceOptions);
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + launcher, e);
+        }
+    }
+
+    static Result finish(Process process, CompletableFuture<byte[]> out, CompletableFuture<byte[]> err) {
+        try {
+            if (!process.waitFor(300, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("wslx did not finish within 300 s");
+            }
+            return new Result(process.exitValue(), out.join(), err.join());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    static CompletableFuture<byte[]> drain(InputStream stream) {
+        return CompletableFuture.supplyAsync(() -> {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            try (stream) {
+                stream.transferTo(buffer);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return buffer.toByteArray();
+        });
+    }
+
+    /** Stops every instance and the service this CLI started, whatever state they are in. */
+    @Override
+    public void close() {
+        run("--shutdown");
+        String marker = "-Dwarp.runtime.dir=" + state.resolve("run");
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker) && c.contains("warp.jar")).orElse(false))
+                .forEach(ProcessHandle::destroy);
+    }
+}
