@@ -134,7 +134,7 @@ public class FrameworkIT {
                 "org.wslx.warp.personality.linux", "personality", "org.wslx.warp.boot.linux", "boot",
                 "org.wslx.warp.control", "control", "org.wslx.warp.images", "image", "org.wslx.warp.policy", "policy");
         for (Map.Entry<String, String> e : expected.entrySet()) {
-            Bundle b = bundle(e.getKey());
+            Bundle b = installed(e.getKey());
             List<BundleCapability> caps = b.adapt(BundleRevision.class).getDeclaredCapabilities("warp.contract");
             assertTrue(e.getKey() + " declares " + e.getValue(),
                     caps.stream().anyMatch(c -> e.getValue().equals(c.getAttributes().get("warp.contract"))
@@ -149,7 +149,7 @@ public class FrameworkIT {
         instances.importInstance("hotswap", null, Path.of(image));
 
         // Without the personality bundle the instance cannot be composed...
-        Bundle personality = bundle("org.wslx.warp.personality.linux");
+        Bundle personality = installed("org.wslx.warp.personality.linux");
         String location = personality.getLocation();
         personality.uninstall();
         try {
@@ -167,7 +167,7 @@ public class FrameworkIT {
         assertEquals("one QEMU process for the instance", 1, qemuBefore);
 
         // Removing the backend bundle stops the instance cleanly; the service carries on.
-        bundle("org.wslx.warp.backend.qemu").uninstall();
+        installed("org.wslx.warp.backend.qemu").uninstall();
         InstanceInfo after = instances.info("hotswap");
         assertEquals(InstanceState.STOPPED, after.state());
         assertTrue(after.reason(), after.reason().contains("backend 'qemu' was removed"));
@@ -176,7 +176,7 @@ public class FrameworkIT {
         instances.unregister("hotswap");
     }
 
-    private Bundle bundle(String symbolicName) {
+    private Bundle installed(String symbolicName) {
         return Arrays.stream(context.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName())).findFirst()
                 .orElseThrow(() -> new AssertionError("bundle " + symbolicName + " is not installed"));
     }
