@@ -67,10 +67,6 @@ public class FrameworkIT {
     @Filter(timeout = 30000)
     InstanceManager instances;
 
-    @Inject
-    @Filter(timeout = 30000, value = "(warp.backend.name=qemu)")
-    Backend qemu;
-
     @Configuration
     public Option[] config() throws IOException {
         File exportDir = new File(System.getProperty("warp.export.dir", "target/export/warp"));
@@ -167,13 +163,19 @@ public class FrameworkIT {
         assertEquals("one QEMU process for the instance", 1, qemuBefore);
 
         // Removing the backend bundle stops the instance cleanly; the service carries on.
-        installed("org.wslx.warp.backend.qemu").uninstall();
+        Bundle backend = installed("org.wslx.warp.backend.qemu");
+        String backendLocation = backend.getLocation();
+        backend.uninstall();
         InstanceInfo after = instances.info("hotswap");
         assertEquals(InstanceState.STOPPED, after.state());
         assertTrue(after.reason(), after.reason().contains("backend 'qemu' was removed"));
         assertEquals("QEMU process gone", 0, qemuProcessesFor("hotswap"));
         assertFalse(instances.list().isEmpty());
         instances.unregister("hotswap");
+
+        // Put the backend back for the other tests in this framework.
+        context.installBundle(backendLocation).start();
+        awaitService(Backend.class);
     }
 
     private Bundle installed(String symbolicName) {
