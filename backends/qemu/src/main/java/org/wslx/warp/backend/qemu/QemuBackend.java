@@ -27,13 +27,15 @@ import org.wslx.warp.backend.qemu.QemuCommandLine.MachineType;
 /**
  * Runs machines as qemu-system-x86_64 processes. Framework properties: {@code warp.qemu.binary}
  * (default: found on PATH), {@code warp.qemu.accel} ({@code kvm} or {@code tcg}, default: chosen by
- * {@link AcceleratorChoice}) and {@code warp.qemu.machine} ({@code pc} or {@code microvm}).
+ * {@link AcceleratorChoice}), {@code warp.qemu.machine} ({@code pc} or {@code microvm}) and
+ * {@code warp.qemu.guestAgent} ({@code true} adds a qemu-guest-agent port, off by default).
  */
 @Component(property = Backend.SERVICE_NAME_PROPERTY + "=" + QemuBackend.NAME)
 public class QemuBackend implements Backend {
     static final String NAME = "qemu";
     static final String BINARY_PROPERTY = "warp.qemu.binary";
     static final String MACHINE_PROPERTY = "warp.qemu.machine";
+    static final String GUEST_AGENT_PROPERTY = "warp.qemu.guestAgent";
     static final String BINARY_NAME = "qemu-system-x86_64";
     /**
      * Measured under TCG with Debian's cloud kernel (a bzImage) to /init, three runs each on a busy
@@ -49,6 +51,7 @@ public class QemuBackend implements Backend {
     private volatile AcceleratorChoice accelerator = new AcceleratorChoice("tcg", false, "The QEMU backend has not been activated.");
     private volatile MachineType machine = DEFAULT_MACHINE;
     private volatile String machineProblem = "";
+    private volatile boolean guestAgentPort;
 
     @Activate
     void activate(BundleContext context) {
@@ -69,6 +72,7 @@ public class QemuBackend implements Backend {
         } catch (IllegalArgumentException e) {
             machineProblem = MACHINE_PROPERTY + ": " + e.getMessage() + ".";
         }
+        guestAgentPort = Boolean.parseBoolean(property.apply(GUEST_AGENT_PROPERTY));
         String configured = property.apply(BINARY_PROPERTY);
         if (configured != null && !configured.isBlank()) {
             Path path = Path.of(configured.trim());
@@ -121,6 +125,7 @@ public class QemuBackend implements Backend {
             Files.createDirectories(files.directory());
             Files.deleteIfExists(files.qmpSocket());
             Files.deleteIfExists(files.controlSocket());
+            Files.deleteIfExists(files.guestAgentSocket());
             if (spec.consoleLog().getParent() != null) {
                 Files.createDirectories(spec.consoleLog().getParent());
             }
@@ -128,7 +133,8 @@ public class QemuBackend implements Backend {
         } catch (IOException e) {
             throw new BackendException(instance + "cannot prepare the runtime directory " + files.directory() + ": " + e.getMessage(), e);
         }
-        List<String> argv = QemuCommandLine.build(spec, binary.orElseThrow(), accelerator.accelerator(), machine, files, hostTscKhz());
+        List<String> argv = QemuCommandLine.build(spec, binary.orElseThrow(), accelerator.accelerator(), machine, files, hostTscKhz(),
+                guestAgentPort);
         return QemuMachine.start(spec, accelerator.accelerator(), files, argv);
     }
 

@@ -15,6 +15,8 @@ import org.wslx.warp.backend.MachineSpec;
 final class QemuCommandLine {
     /** The virtio-serial port name the guest agent looks for (CONTROL-PLANE.md, section 1). */
     static final String CONTROL_PORT_NAME = "org.wslx.warp.control.0";
+    /** The port name qemu-ga looks for; only present when the guest agent port is asked for. */
+    static final String GUEST_AGENT_PORT_NAME = "org.qemu.guest_agent.0";
 
     /** The QEMU machine model; {@code microvm} has virtio-mmio devices and no PCI or firmware POST. */
     enum MachineType {
@@ -50,6 +52,15 @@ final class QemuCommandLine {
      */
     static List<String> build(MachineSpec spec, Path binary, String accelerator, MachineType machine, RuntimeFiles files,
             long tscKhz) {
+        return build(spec, binary, accelerator, machine, files, tscKhz, false);
+    }
+
+    /**
+     * @param guestAgentPort whether to add a second virtio-serial port for qemu-guest-agent, so the
+     *                       benchmarks can compare WARP's exec path with {@code guest-exec} on the same guest
+     */
+    static List<String> build(MachineSpec spec, Path binary, String accelerator, MachineType machine, RuntimeFiles files,
+            long tscKhz, boolean guestAgentPort) {
         List<String> argv = new ArrayList<>();
         argv.add(binary.toString());
         add(argv, "-name", "guest=" + escape(spec.instanceName()) + ",process=warp-" + escape(spec.instanceName()));
@@ -74,6 +85,10 @@ final class QemuCommandLine {
         add(argv, "-device", machine.serialBus + ",id=vser0");
         add(argv, "-chardev", "socket,id=control,path=" + escape(files.controlSocket().toString()) + ",server=on,wait=off");
         add(argv, "-device", "virtserialport,bus=vser0.0,chardev=control,name=" + CONTROL_PORT_NAME);
+        if (guestAgentPort) {
+            add(argv, "-chardev", "socket,id=qga,path=" + escape(files.guestAgentSocket().toString()) + ",server=on,wait=off");
+            add(argv, "-device", "virtserialport,bus=vser0.0,chardev=qga,name=" + GUEST_AGENT_PORT_NAME);
+        }
         add(argv, "-chardev", "socket,id=qmp,path=" + escape(files.qmpSocket().toString()) + ",server=on,wait=off");
         add(argv, "-mon", "chardev=qmp,mode=control");
         return argv;

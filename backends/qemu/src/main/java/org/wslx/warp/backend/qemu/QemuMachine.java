@@ -229,6 +229,7 @@ final class QemuMachine implements VirtualMachine {
         try {
             Files.deleteIfExists(files.qmpSocket());
             Files.deleteIfExists(files.controlSocket());
+            Files.deleteIfExists(files.guestAgentSocket());
         } catch (IOException e) {
             // A leftover socket file only costs a directory entry; the runtime directory is removed after stop.
         }

@@ -12,6 +12,11 @@ record RuntimeFiles(Path directory) {
         return directory.resolve("control.sock");
     }
 
+    /** The host end of the optional qemu-guest-agent port ({@code warp.qemu.guestAgent=true}). */
+    Path guestAgentSocket() {
+        return directory.resolve("qga.sock");
+    }
+
     /** The payload's initial ramdisks concatenated into the one file QEMU's -initrd takes. */
     Path initrd() {
         return directory.resolve("initrd.img");

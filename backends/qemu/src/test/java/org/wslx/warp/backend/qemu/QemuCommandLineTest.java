@@ -52,6 +52,20 @@ class QemuCommandLineTest {
     }
 
     @Test
+    void guestAgentPortIsASecondPortOnTheSameBusOnlyWhenAskedFor() {
+        List<String> plain = QemuCommandLine.build(spec, Path.of("qemu"), "tcg", MachineType.PC, new RuntimeFiles(run), 0);
+        assertFalse(plain.stream().anyMatch(arg -> arg.contains("qga")), plain.toString());
+
+        List<String> argv = QemuCommandLine.build(spec, Path.of("qemu"), "tcg", MachineType.PC, new RuntimeFiles(run), 0, true);
+        int chardev = argv.indexOf("socket,id=qga,path=/run/warp/deb/qga.sock,server=on,wait=off");
+        int port = argv.indexOf("virtserialport,bus=vser0.0,chardev=qga,name=org.qemu.guest_agent.0");
+        assertEquals("-chardev", argv.get(chardev - 1));
+        assertEquals("-device", argv.get(port - 1));
+        assertTrue(argv.indexOf("virtio-serial-pci,id=vser0") < chardev && chardev < port, argv.toString());
+        assertEquals(plain.size() + 4, argv.size(), "exactly one chardev and one port are added");
+    }
+
+    @Test
     void microvmUnderTcgGetsTheTscHintAndMmioDevices() {
         List<String> argv = QemuCommandLine.build(spec, Path.of("qemu"), "tcg", MachineType.MICROVM, new RuntimeFiles(run), 2_500_000);
         assertEquals("microvm,accel=tcg", valueOf(argv, "-machine"));
