@@ -8,7 +8,7 @@ packages=(
     qemu-system-x86 qemu-utils
     e2fsprogs tar gzip xz-utils zstd bzip2
     cpio busybox-static debootstrap
-    gcc make libc6-dev
+    gcc make libc6-dev binutils
     openjdk-17-jdk-headless maven
 )
 missing=()
