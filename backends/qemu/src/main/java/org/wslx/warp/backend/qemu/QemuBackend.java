@@ -37,6 +37,7 @@ public class QemuBackend implements Backend {
     static final String MACHINE_PROPERTY = "warp.qemu.machine";
     static final String GUEST_AGENT_PROPERTY = "warp.qemu.guestAgent";
     static final String BINARY_NAME = "qemu-system-x86_64";
+    static final String DEBIAN_PACKAGE = "qemu-system-x86";
     /**
      * Measured under TCG with Debian's cloud kernel (a bzImage) to /init, three runs each on a busy
      * two-core host (QemuBackendSystemTest): pc 2.6-3.2 s, microvm 2.7-4.5 s. microvm's advantage
@@ -77,10 +78,11 @@ public class QemuBackend implements Backend {
         if (configured != null && !configured.isBlank()) {
             Path path = Path.of(configured.trim());
             binary = Files.isExecutable(path) ? Optional.of(path) : Optional.empty();
-            binaryProblem = "QEMU binary '" + path + "' named by " + BINARY_PROPERTY + " does not exist or is not executable.";
+            binaryProblem = "QEMU binary '" + path + "' named by " + BINARY_PROPERTY + " does not exist or is not executable"
+                    + " (" + BINARY_NAME + " comes with Debian package " + DEBIAN_PACKAGE + ").";
         } else {
             binary = findOnPath(BINARY_NAME, searchPath);
-            binaryProblem = BINARY_NAME + " not found on PATH (install Debian package qemu-system-x86).";
+            binaryProblem = BINARY_NAME + " not found on PATH (install Debian package " + DEBIAN_PACKAGE + ").";
         }
         version = binary.map(QemuBackend::askVersion).orElse("");
     }

@@ -194,6 +194,16 @@ class QemuBackendSystemTest {
     }
 
     @Test
+    void aConfiguredQemuBinaryThatIsMissingIsNamedWithItsPackage() {
+        QemuBackend backend = new QemuBackend();
+        Map<String, String> properties = Map.of(QemuBackend.BINARY_PROPERTY, "/nonexistent/qemu-system-x86_64");
+        backend.configure(properties::get, new AcceleratorChoice.Facts(false, false, Set.of(), null), System.getenv("PATH"));
+        assertFalse(backend.status().available());
+        assertEquals("QEMU binary '/nonexistent/qemu-system-x86_64' named by warp.qemu.binary does not exist or is not"
+                + " executable (qemu-system-x86_64 comes with Debian package qemu-system-x86).", backend.status().detail());
+    }
+
+    @Test
     void aMissingKernelIsReportedBeforeQemuStarts() {
         Assumptions.assumeTrue(QemuBackend.findOnPath(QemuBackend.BINARY_NAME, System.getenv("PATH")).isPresent(), "no QEMU");
         Path absent = work.resolve("no-such-vmlinuz");
