@@ -110,10 +110,49 @@ final class WarpCli implements AutoCloseable {
     /** Stops every instance and the service this CLI started, whatever state they are in. */
     @Override
     public void close() {
+        if (services().isEmpty()) {
+            return; // asking would start a service only to stop it
+        }
         run("--shutdown");
+        services().forEach(ProcessHandle::destroy);
+    }
+
+    /** The service processes serving this CLI's runtime directory (one, once a command has run). */
+    List<ProcessHandle> services() {
         String marker = "-Dwarp.runtime.dir=" + state.resolve("run");
-        ProcessHandle.allProcesses()
+        return ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().map(c -> c.contains(marker) && c.contains("warp.jar")).orElse(false))
-                .forEach(ProcessHandle::destroy);
+                .toList();
+    }
+
+    /**
+     * Ends the service the way an operating system does at shutdown (SIGTERM, without asking it
+     * first) and waits until it has gone, so the next command has to start a new one.
+     */
+    void terminateService() {
+        for (ProcessHandle service : services()) {
+            service.destroy();
+            try {
+                service.onExit().get(60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                service.destroyForcibly();
+                throw new AssertionError("service " + service.pid() + " did not end within 60 s of SIGTERM", e);
+            }
+        }
+    }
+
+    /** Stops the service (as {@link #close()}) and removes the private state tree with its root disks. */
+    void closeAndDeleteState() {
+        close();
+        for (ProcessHandle service : services()) {
+            service.onExit().orTimeout(60, TimeUnit.SECONDS).exceptionally(e -> service).join();
+        }
+        try (var paths = Files.walk(state)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the test state " + state, e);
+        }
     }
 }
