@@ -45,6 +45,7 @@ import org.wslx.warp.image.ImageStore;
 import org.wslx.warp.instance.InstanceException;
 import org.wslx.warp.instance.InstanceInfo;
 import org.wslx.warp.instance.InstanceManager;
+import org.wslx.warp.instance.InstanceSettings;
 import org.wslx.warp.instance.InstanceState;
 import org.wslx.warp.personality.Personality;
 import org.wslx.warp.policy.PolicyService;
@@ -176,6 +177,44 @@ public class FrameworkIT {
         // Put the backend back for the other tests in this framework.
         context.installBundle(backendLocation).start();
         awaitService(Backend.class);
+    }
+
+    @Test
+    public void anIdleInstanceIsStoppedAfterItsTimeout() throws Exception {
+        instances.importInstance("idle", null, Path.of(System.getProperty("warp.default.image")));
+        instances.configure("idle", new InstanceSettings("qemu", 1, 256, 2));
+        assertEquals(InstanceState.RUNNING, instances.start("idle").state());
+        InstanceInfo info = awaitState("idle", InstanceState.STOPPED, 30);
+        assertTrue(info.reason(), info.reason().startsWith("idle since"));
+        assertEquals(0, qemuProcessesFor("idle"));
+        instances.unregister("idle");
+    }
+
+    @Test
+    public void aQemuThatDiesTurnsTheInstanceFailedWithTheConsoleTail() throws Exception {
+        instances.importInstance("crash", null, Path.of(System.getProperty("warp.default.image")));
+        instances.start("crash");
+        ProcessHandle qemu = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("qemu-system") && c.contains("/crash/"))
+                        .orElse(false))
+                .findFirst().orElseThrow(() -> new AssertionError("no QEMU process for instance 'crash'"));
+        qemu.destroyForcibly();
+        InstanceInfo info = awaitState("crash", InstanceState.FAILED, 30);
+        assertTrue(info.reason(), info.reason().startsWith("the machine ended unexpectedly"));
+        assertTrue("console tail in the reason: " + info.reason(), info.reason().contains("warp-agent: ready"));
+        // The service carries on: the same instance boots again.
+        assertEquals(InstanceState.RUNNING, instances.start("crash").state());
+        instances.unregister("crash");
+    }
+
+    private InstanceInfo awaitState(String name, InstanceState wanted, int seconds) throws Exception {
+        InstanceInfo info = instances.info(name);
+        for (int i = 0; i < seconds * 10 && info.state() != wanted; i++) {
+            Thread.sleep(100);
+            info = instances.info(name);
+        }
+        assertEquals(info.reason(), wanted, info.state());
+        return info;
     }
 
     private Bundle installed(String symbolicName) {

@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -29,6 +31,7 @@ final class LiveInstance {
     private static final System.Logger LOG = System.getLogger(LiveInstance.class.getName());
     static final Duration AGENT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
     static final Duration MACHINE_STOP_GRACE = Duration.ofSeconds(5);
+    private static final long MACHINE_EXIT_WAIT_SECONDS = 2;
 
     private final String name;
     private final InstanceLifecycle lifecycle;
@@ -211,6 +214,24 @@ final class LiveInstance {
     }
 
     private void onSessionClosed(Boot closed, String reason) {
+        synchronized (this) {
+            if (boot != closed || lifecycle.state() != InstanceState.RUNNING) {
+                return;
+            }
+        }
+        // A channel usually breaks because the whole machine went away; its exit says more.
+        try {
+            onMachineGone(closed, closed.machine().exit().toCompletableFuture().get(MACHINE_EXIT_WAIT_SECONDS,
+                    TimeUnit.SECONDS), null);
+            return;
+        } catch (TimeoutException e) {
+            // The machine is still there: the agent or the channel failed on its own.
+        } catch (ExecutionException e) {
+            onMachineGone(closed, null, e.getCause());
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         synchronized (this) {
             if (boot != closed || lifecycle.state() != InstanceState.RUNNING) {
                 return;
