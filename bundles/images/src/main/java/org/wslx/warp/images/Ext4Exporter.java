@@ -115,7 +115,8 @@ final class Ext4Exporter {
             makeNode(imageName, tree.resolve(device.path()), device, kind + " " + deviceNumbers.get(device.path()));
         }
         for (Ext4Listing.Entry entry : entries) {
-            if ((entry.mode() & SPECIAL_BITS) != 0 && entry.type() != Ext4Listing.SYMLINK) {
+            boolean fileOrDirectory = entry.type() == Ext4Listing.REGULAR || entry.type() == Ext4Listing.DIRECTORY;
+            if ((entry.mode() & SPECIAL_BITS) != 0 && fileOrDirectory) {
                 // chown after chmod clears set-user-ID and set-group-ID bits, so put them back last.
                 Files.setAttribute(tree.resolve(entry.path()), "unix:mode", entry.mode() & 07777,
                         LinkOption.NOFOLLOW_LINKS);
@@ -153,11 +154,13 @@ final class Ext4Exporter {
     private void makeNode(String imageName, Path path, Ext4Listing.Entry entry, String kindAndNumbers)
             throws IOException, ImageException {
         Files.deleteIfExists(path);
-        List<String> args = new ArrayList<>(List.of(path.toString()));
+        // The mode goes in at creation: setting it afterwards through Java opens the node, and opening
+        // a FIFO blocks until someone opens its other end.
+        List<String> args = new ArrayList<>(List.of("--mode", Integer.toOctalString(entry.mode() & 07777),
+                path.toString()));
         args.addAll(List.of(kindAndNumbers.split(" ")));
         tools.run(imageName, "node '/" + entry.path() + "' could not be recreated", "mknod", args);
         setOwner(path, entry);
-        Files.setAttribute(path, "unix:mode", entry.mode() & 07777, LinkOption.NOFOLLOW_LINKS);
     }
 
     private static void setOwner(Path path, Ext4Listing.Entry entry) throws IOException {

@@ -106,7 +106,8 @@ final class ExternalTools {
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
                 throw new ImageToolException("image '" + imageName + "': " + what + ": " + tool
-                        + " did not finish within " + timeout.toSeconds() + " s and was stopped");
+                        + " did not finish within " + (timeout.toMillis() < 1000 ? timeout.toMillis() + " ms"
+                        : timeout.toSeconds() + " s") + " and was stopped");
             }
             stdout.join();
             stderr.join();
