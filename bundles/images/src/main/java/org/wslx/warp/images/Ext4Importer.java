@@ -49,7 +49,6 @@ final class Ext4Importer {
             throw new ImageException("image '" + imageName + "': tar '" + source + "' contains no files");
         }
         Path workDirectory = null;
-        boolean succeeded = false;
         try {
             Files.createDirectories(installDirectory);
             workDirectory = Files.createTempDirectory(installDirectory, ".import-");
@@ -64,15 +63,15 @@ final class Ext4Importer {
             ImageManifest manifest = manifest(imageName, source, format, identity, tree);
             ManifestFile.write(imageName, installDirectory, manifest);
             FileTrees.deleteRecursively(workDirectory);
-            succeeded = true;
             return new ImportedImage(disk, diskBytes, manifest);
         } catch (IOException e) {
-            throw new ImageException("image '" + imageName + "': import into '" + installDirectory + "' failed ("
-                    + e.getMessage() + ")", e);
-        } finally {
-            if (!succeeded) {
-                removeLeftovers(installDirectory, workDirectory, directoryExisted);
-            }
+            ImageException failure = new ImageException("image '" + imageName + "': import into '"
+                    + installDirectory + "' failed (" + e.getMessage() + ")", e);
+            removeLeftovers(failure, installDirectory, workDirectory, directoryExisted);
+            throw failure;
+        } catch (ImageException | RuntimeException e) {
+            removeLeftovers(e, installDirectory, workDirectory, directoryExisted);
+            throw e;
         }
     }
 
@@ -198,7 +197,9 @@ final class Ext4Importer {
                 attributes);
     }
 
-    private static void removeLeftovers(Path installDirectory, Path workDirectory, boolean directoryExisted) {
+    /** Undoes a failed import; a cleanup problem rides along on the import's own failure. */
+    private static void removeLeftovers(Exception failure, Path installDirectory, Path workDirectory,
+            boolean directoryExisted) {
         try {
             if (workDirectory != null) {
                 FileTrees.deleteRecursively(workDirectory);
@@ -210,8 +211,7 @@ final class Ext4Importer {
                 Files.deleteIfExists(installDirectory);
             }
         } catch (IOException e) {
-            // The import's own failure is what the caller needs to see; a cleanup problem is secondary
-            // and would hide it.
+            failure.addSuppressed(e);
         }
     }
 }
