@@ -206,8 +206,7 @@ final class HostSession implements GuestSession, FrameSink {
             }
             case ControlFrames.SHUTDOWN_ACK -> {
                 sessionFrame(frame);
-                shutdownAcknowledged.complete(null);
-                closeWith(prefix + "the guest acknowledged SHUTDOWN", false);
+                closeWith(prefix + "the guest acknowledged SHUTDOWN", false); // also completes the acknowledgement
             }
             case ControlFrames.ERROR -> guestError(frame);
             case ControlFrames.STARTED -> process(frame).started(frame.reader(ControlFrames.GUEST).u32("pid"));
@@ -340,10 +339,11 @@ final class HostSession implements GuestSession, FrameSink {
     }
 
     private void closeWith(String reason, boolean protocol) {
+        // CLOSED is visible before closed() completes, so whoever it wakes sees a closed session.
+        phase = Phase.CLOSED;
         if (!closed.complete(reason)) {
             return;
         }
-        phase = Phase.CLOSED;
         try {
             stream.close();
         } catch (IOException ignored) {
