@@ -14,10 +14,13 @@ import java.util.Locale;
  */
 final class ExecBenchmark {
     private static final int WARM_UP = 20;
-    // Finds qemu-ga's port by name, since the kernel numbers virtio ports in probe order.
+    // Finds qemu-ga's port by name, since the kernel numbers virtio ports in probe order, and waits
+    // for the daemon's pid file: the agent ends the process group of a finished command, which would
+    // catch the daemon if the shell exited before the daemon had moved to a session of its own.
     private static final String START_GUEST_AGENT = "for p in /sys/class/virtio-ports/*; do "
             + "if [ \"$(cat $p/name)\" = org.qemu.guest_agent.0 ]; then "
-            + "exec /usr/sbin/qemu-ga -m virtio-serial -p /dev/${p##*/} -d -f /run/qemu-ga.pid; fi; done; "
+            + "rm -f /run/qemu-ga.pid; /usr/sbin/qemu-ga -m virtio-serial -p /dev/${p##*/} -d -f /run/qemu-ga.pid || exit; "
+            + "while [ ! -s /run/qemu-ga.pid ]; do sleep 0.05; done; exit 0; fi; done; "
             + "echo 'no virtio port named org.qemu.guest_agent.0' >&2; exit 3";
 
     private final WarpService service;
