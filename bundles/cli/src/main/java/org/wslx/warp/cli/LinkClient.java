@@ -110,8 +110,12 @@ public final class LinkClient implements FrameSink {
             int channel = frame.channel();
             consumed[channel] += bytes.length;
             if (consumed[channel] >= ControlFrames.INITIAL_WINDOW / 2) {
-                send(new Frame(ControlFrames.WINDOW, channel, 0, LinkFrames.STREAM,
-                        new PayloadWriter().u32(consumed[channel]).toByteArray()));
+                try {
+                    send(new Frame(ControlFrames.WINDOW, channel, 0, LinkFrames.STREAM,
+                            new PayloadWriter().u32(consumed[channel]).toByteArray()));
+                } catch (IOException e) {
+                    // the service may have sent EXIT and closed its end already; the rest is still readable
+                }
                 consumed[channel] = 0;
             }
         }

@@ -162,7 +162,7 @@ public final class Wslx {
     }
 
     /** The request object of LINK.md, written by hand so the client needs no JSON library. */
-    static String requestJson(String[] argv, String cwd, Map<String, String> env, boolean stdinIsTty, boolean stdoutIsTty,
+    public static String requestJson(String[] argv, String cwd, Map<String, String> env, boolean stdinIsTty, boolean stdoutIsTty,
             int rows, int cols) {
         StringBuilder json = new StringBuilder(256).append("{\"argv\":[");
         for (int i = 0; i < argv.length; i++) {
