@@ -69,6 +69,7 @@ public class WarpInstanceManager implements InstanceManager {
     private String defaultImageName;
     private volatile boolean defaultImageTried;
     private final Runnable policyListener = this::policyChanged;
+    private InstancesStopAtExit stopAtExit;
 
     @Activate
     void activate(BundleContext context) throws IOException {
@@ -86,11 +87,13 @@ public class WarpInstanceManager implements InstanceManager {
         surfaces = new SurfaceCoordinator(providers);
         reaper = new IdleReaper(this::idleCandidates, (name, why) -> stopInstance(name, why));
         providers.policy().ifPresent(p -> p.addListener(policyListener));
+        stopAtExit = new InstancesStopAtExit(this::shutdownAll);
         LOG.log(Level.INFO, "WARP core started: {0} instance(s) registered in {1}", live.size(), directories.data());
     }
 
     @Deactivate
     void deactivate() {
+        stopAtExit.close();
         reaper.close();
         shutdownAll();
         bootExecutor.shutdownNow();
