@@ -147,6 +147,11 @@ final class WarpCli implements AutoCloseable {
         for (ProcessHandle service : services()) {
             service.onExit().orTimeout(60, TimeUnit.SECONDS).exceptionally(e -> service).join();
         }
+        // A machine that outlived its service must not outlive the test as well.
+        String mine = state.toString();
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("qemu-system") && c.contains(mine)).orElse(false))
+                .forEach(ProcessHandle::destroyForcibly);
         try (var paths = Files.walk(state)) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
