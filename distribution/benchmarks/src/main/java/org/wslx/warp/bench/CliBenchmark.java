@@ -2,6 +2,7 @@ package org.wslx.warp.bench;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +53,9 @@ final class CliBenchmark {
                 .note(String.format(Locale.ROOT, "No goal is set for this comparison; wslx takes %.2f× the published wsl.exe time.", ratio));
     }
 
-    private static long time(ProcessBuilder builder, String what) throws IOException, InterruptedException {
+    private long time(ProcessBuilder builder, String what) throws IOException, InterruptedException {
+        Path errors = service.runtimeDirectory().resolveSibling(service.runtimeDirectory().getFileName() + "-cli.stderr");
+        builder.redirectError(errors.toFile());
         long start = System.nanoTime();
         Process process = builder.start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -61,7 +64,8 @@ final class CliBenchmark {
         }
         long elapsed = System.nanoTime() - start;
         if (process.exitValue() != 0) {
-            throw new IllegalStateException(what + ": exited with " + process.exitValue());
+            throw new IllegalStateException(what + ": exited with " + process.exitValue() + "; it said: "
+                    + Files.readString(errors).strip());
         }
         return elapsed;
     }

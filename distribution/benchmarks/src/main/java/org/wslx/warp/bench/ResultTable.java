@@ -58,6 +58,11 @@ final class ResultTable {
         return this;
     }
 
+    /** The table of a benchmark that stopped with an error: no numbers, only what went wrong. */
+    static ResultTable failed(String title, Exception cause) {
+        return new ResultTable(title).note("Did not complete: " + cause.getMessage());
+    }
+
     double peerMedian() {
         return peerMedian;
     }
@@ -73,8 +78,10 @@ final class ResultTable {
     /** The table as Markdown, which also reads well on a terminal. */
     String markdown() {
         StringBuilder text = new StringBuilder("### ").append(title).append("\n\n");
-        text.append("| measurement | rounds | median ms | min ms | max ms | ratio vs peer |\n");
-        text.append("|---|---:|---:|---:|---:|---:|\n");
+        if (!rows.isEmpty()) {
+            text.append("| measurement | rounds | median ms | min ms | max ms | ratio vs peer |\n");
+            text.append("|---|---:|---:|---:|---:|---:|\n");
+        }
         for (Row row : rows) {
             text.append("| ").append(row.label).append(" | ").append(row.rounds == 0 ? "-" : Integer.toString(row.rounds))
                     .append(" | ").append(millis(row.median)).append(" | ").append(millis(row.min)).append(" | ")

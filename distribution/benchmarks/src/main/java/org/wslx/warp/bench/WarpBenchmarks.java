@@ -43,12 +43,12 @@ public final class WarpBenchmarks {
                 plain.wslx(List.of("--", "true"), 300);
                 if (options.only().contains("boot")) {
                     BootBenchmark boot = new BootBenchmark(plain, BOOT_INSTANCE, options.personalityJar(), scratch, options.bootRounds());
-                    tables.add(print(boot.run()));
+                    tables.add(print(attempt("1. Boot", boot::run)));
                     accelerator = boot.accelerator();
                     peerArgv = boot.peerArgv();
                 }
                 if (options.only().contains("cli")) {
-                    tables.add(print(new CliBenchmark(plain, BOOT_INSTANCE, options.java(), options.cliRounds()).run()));
+                    tables.add(print(attempt("3. Warm CLI", new CliBenchmark(plain, BOOT_INSTANCE, options.java(), options.cliRounds())::run)));
                 }
             } finally {
                 plain.stop();
@@ -61,14 +61,27 @@ public final class WarpBenchmarks {
             try {
                 withAgentPort.stop();
                 withAgentPort.wslx(List.of("--", "true"), 300);
-                tables.add(print(new ExecBenchmark(withAgentPort, EXEC_INSTANCE, options.benchImage(),
-                        options.dataDirectory().resolve("bench-instance"), options.execRounds()).run()));
+                tables.add(print(attempt("2. Exec round trip", new ExecBenchmark(withAgentPort, EXEC_INSTANCE, options.benchImage(),
+                        options.dataDirectory().resolve("bench-instance"), options.execRounds())::run)));
             } finally {
                 withAgentPort.stop();
             }
         }
         writeResults(options, tables, accelerator, peerArgv, startLoad, args);
         System.out.println("Written: " + options.results());
+    }
+
+    private interface Benchmark {
+        ResultTable run() throws IOException, InterruptedException;
+    }
+
+    /** Runs one benchmark; a failure becomes its table, so the others still run and are written. */
+    private static ResultTable attempt(String title, Benchmark benchmark) throws InterruptedException {
+        try {
+            return benchmark.run();
+        } catch (IOException | IllegalStateException e) {
+            return ResultTable.failed(title, e);
+        }
     }
 
     private static ResultTable print(ResultTable table) {
