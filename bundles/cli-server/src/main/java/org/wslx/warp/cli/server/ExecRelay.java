@@ -29,7 +29,8 @@ final class ExecRelay implements LinkConnection.Controls {
         copy(process.stdout(), link.stdout());
         errors.join();
         ExitStatus status = process.exit().toCompletableFuture().get();
-        input.interrupt();
+        // Ends the stdin pump with end-of-file; an interrupt could land inside a control-channel write.
+        link.stdin().close();
         if (status.kind() == ExitStatus.Kind.LOST || status.kind() == ExitStatus.Kind.NOT_STARTED
                 && !status.message().isEmpty()) {
             link.printError("wslx: " + status.message());

@@ -2,7 +2,6 @@ package org.wslx.warp.control.host;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Map;
@@ -64,7 +63,7 @@ final class HostSession implements GuestSession, FrameSink {
     private final FrameCodec codec = new FrameCodec(ControlFrames.GUEST);
     private final Object writeLock = new Object();
     private final Object execLock = new Object();
-    private final OutputStream out;
+    private final SessionWriter writer;
     private final InputStream in;
     private final Map<Integer, HostProcess> processes = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Long>> pings = new ConcurrentHashMap<>();
@@ -82,7 +81,7 @@ final class HostSession implements GuestSession, FrameSink {
         this.parameters = parameters;
         this.prefix = "instance '" + parameters.name() + "': control plane: ";
         this.in = stream.input();
-        this.out = stream.output();
+        this.writer = new SessionWriter(parameters.name(), codec, stream.output());
         this.reader = new Thread(this::readLoop, "warp-control-" + parameters.name());
         this.reader.setDaemon(true);
     }
@@ -305,7 +304,7 @@ final class HostSession implements GuestSession, FrameSink {
             if (phase == Phase.CLOSED) {
                 throw new IOException(closed.getNow(prefix + "the session is closed"));
             }
-            codec.write(out, frame);
+            writer.write(frame);
         }
     }
 
@@ -330,7 +329,7 @@ final class HostSession implements GuestSession, FrameSink {
     private void refuse(int code, String message, boolean protocol) {
         try {
             synchronized (writeLock) {
-                codec.write(out, Frame.session(ControlFrames.ERROR, new PayloadWriter().u16(code).str(message).toByteArray()));
+                writer.write(Frame.session(ControlFrames.ERROR, new PayloadWriter().u16(code).str(message).toByteArray()));
             }
         } catch (IOException | RuntimeException ignored) {
             // the peer may already be gone; the reason below is what matters
@@ -344,6 +343,7 @@ final class HostSession implements GuestSession, FrameSink {
         if (!closed.complete(reason)) {
             return;
         }
+        writer.close();
         try {
             stream.close();
         } catch (IOException ignored) {

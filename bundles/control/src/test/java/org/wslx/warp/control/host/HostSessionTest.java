@@ -70,6 +70,20 @@ class HostSessionTest {
     }
 
     @Test
+    void anInterruptedCallerDoesNotCloseTheControlChannel() throws Exception {
+        // The test pipe is an NIO channel: interrupting a thread inside its write closes it for good.
+        GuestSession s = openServed();
+        GuestProcess p = s.exec(ExecRequest.of("echo"));
+        Thread.currentThread().interrupt();
+        p.stdin().write("still here".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        p.stdin().close();
+        assertTrue(Thread.interrupted(), "the caller's interrupt is kept for it");
+        assertEquals("still here", new String(p.stdout().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(0, exitOf(p).shellCode());
+        assertTrue(s.isOpen());
+    }
+
+    @Test
     void handshakeNegotiatesVersionAndCapabilities() throws Exception {
         GuestSession s = openServed();
         assertTrue(s.isOpen());
