@@ -210,7 +210,24 @@ public class WarpInstanceManager implements InstanceManager {
 
     @Override
     public void shutdownAll() {
-        live.keySet().forEach(name -> stopInstance(name, "shutdown"));
+        // In parallel, and each on its own: one machine that is slow or fails to stop must not
+        // keep the others running (this also runs from the JVM's exit hook, where time is short).
+        List<Thread> stoppers = live.keySet().stream().map(name -> new Thread(() -> {
+            try {
+                stopInstance(name, "shutdown");
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "instance ''{0}'': stopping failed: {1}", name, e.toString());
+            }
+        }, "warp-stop-" + name)).toList();
+        stoppers.forEach(Thread::start);
+        for (Thread stopper : stoppers) {
+            try {
+                stopper.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Override

@@ -24,7 +24,7 @@ final class ExecRelay implements LinkConnection.Controls {
 
     /** Relays until the process has exited and its output is delivered; returns its shell code. */
     int run(LinkConnection link) throws Exception {
-        Thread input = pump("stdin", link.stdin(), process.stdin(), true);
+        pump("stdin", link.stdin(), process.stdin(), true);
         Thread errors = pump("stderr", process.stderr(), link.stderr(), false);
         copy(process.stdout(), link.stdout());
         errors.join();
