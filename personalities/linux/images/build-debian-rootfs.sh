@@ -5,6 +5,7 @@
 #   build-debian-rootfs.sh OUT.tar
 #   WARP_DEBIAN_MIRROR  mirror to bootstrap from (default http://deb.debian.org/debian)
 #   WARP_DEBIAN_SUITE   suite (default bookworm)
+#   WARP_DEBIAN_INCLUDE extra packages, comma-separated (cached as a separate image)
 set -eu
 
 die() { echo "build-debian-rootfs: $*" >&2; exit 1; }
@@ -15,7 +16,8 @@ command -v debootstrap >/dev/null || die "debootstrap is not installed (apt-get 
 suite=${WARP_DEBIAN_SUITE:-bookworm}
 mirror=${WARP_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 cache_root=${WARP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/wslx-warp}
-cached="$cache_root/images/debian-$suite-minbase.tar"
+include=${WARP_DEBIAN_INCLUDE:-}
+cached="$cache_root/images/debian-$suite-minbase${include:+-$(echo "$include" | tr ',' '-')}.tar"
 props="$cached.properties"
 
 if [ -f "$cached" ] && [ -f "$props" ] && \
@@ -28,7 +30,8 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 root="$work/root"
-debootstrap --variant=minbase "$suite" "$root" "$mirror" >&2 || die "debootstrap of $suite from $mirror failed"
+debootstrap --variant=minbase ${include:+--include="$include"} "$suite" "$root" "$mirror" >&2 \
+    || die "debootstrap of $suite${include:+ with $include} from $mirror failed"
 # What only made sense on the build machine, or must be unique per guest, goes.
 rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/var/log/* "$root"/tmp/*
 : > "$root/etc/machine-id"
@@ -37,7 +40,8 @@ mkdir -p "$(dirname "$cached")"
 tar --create --file "$cached.tmp" --directory "$root" --sort=name --numeric-owner --xattrs \
     --format=posix --pax-option=delete=atime,delete=ctime .
 mv "$cached.tmp" "$cached"
-printf 'suite=%s\nmirror=%s\nsha256=%s\n' "$suite" "$mirror" "$(sha256sum "$cached" | cut -d' ' -f1)" > "$props"
+printf 'suite=%s\nmirror=%s\ninclude=%s\nsha256=%s\n' "$suite" "$mirror" "$include" \
+    "$(sha256sum "$cached" | cut -d' ' -f1)" > "$props"
 mkdir -p "$(dirname "$out")"
 cp "$cached" "$out"
-echo "build-debian-rootfs: $out (Debian $suite minbase)" >&2
+echo "build-debian-rootfs: $out (Debian $suite minbase${include:+ + $include})" >&2
