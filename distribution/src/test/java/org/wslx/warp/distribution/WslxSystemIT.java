@@ -147,6 +147,15 @@ class WslxSystemIT {
         assertEquals("still here\n", wslx.run("-d", "busy", "--", "echo", "still here").stdout());
     }
 
+    @Test
+    void wslxShellOpensTheServicesGogoShell() {
+        byte[] script = "warp:list\nwarp:exec busy echo hi-from-gogo\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        WarpCli.Result r = wslx.run(script, "shell");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stdout().contains("busy"), r.stdout());
+        assertTrue(r.stdout().contains("hi-from-gogo"), r.stdout());
+    }
+
     private static String sha256(byte[] data) throws NoSuchAlgorithmException {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
