@@ -124,7 +124,7 @@ final class HostSession implements GuestSession, FrameSink {
         } catch (Rejection e) {
             refuse(e.code, e.getMessage(), false);
         } catch (IOException e) {
-            closeWith(prefix + "channel " + stream.describe() + " failed: " + e.getMessage(), false);
+            closeWith(prefix + "channel " + stream.describe() + " failed: " + describe(e), false);
         } catch (RuntimeException e) {
             refuse(ControlFrames.ERROR_INTERNAL, "host failed handling a frame: " + e, false);
         }
@@ -312,9 +312,14 @@ final class HostSession implements GuestSession, FrameSink {
         try {
             send(frame);
         } catch (IOException e) {
-            closeWith(prefix + "writing to " + stream.describe() + " failed: " + e.getMessage(), false);
+            closeWith(prefix + "writing to " + stream.describe() + " failed: " + describe(e), false);
             throw new ControlException(closed.getNow(prefix + "the session is closed"), e);
         }
+    }
+
+    /** Some channel exceptions (an asynchronous close, an interrupt) carry no message; their type says it. */
+    private static String describe(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     void require(Capability capability, String what) throws ControlException {
