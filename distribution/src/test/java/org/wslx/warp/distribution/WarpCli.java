@@ -70,6 +70,28 @@ final class WarpCli implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(launcher.toString());
         command.addAll(List.of(args));
+        return startCommand(command);
+    }
+
+    /**
+     * Runs {@code wslx ARGS} on a pseudo-terminal, as from an interactive shell: util-linux
+     * {@code script} gives it a terminal and copies {@code stdin} into it. Arguments must not
+     * need shell quoting.
+     */
+    Result runOnTerminal(byte[] stdin, String... args) {
+        String line = launcher + (args.length == 0 ? "" : " " + String.join(" ", args));
+        Process process = startCommand(List.of("script", "--quiet", "--return", "--command", line, "/dev/null"));
+        CompletableFuture<byte[]> out = drain(process.getInputStream());
+        CompletableFuture<byte[]> err = drain(process.getErrorStream());
+        try (OutputStream in = process.getOutputStream()) {
+            in.write(stdin);
+        } catch (IOException e) {
+            // The command may exit without reading its stdin; that is its business.
+        }
+        return finish(process, out, err);
+    }
+
+    private Process startCommand(List<String> command) {
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
         env.put("WARP_DATA_DIR", state.resolve("data").toString());
@@ -78,7 +100,7 @@ final class WarpCli implements AutoCloseable {
         try {
             return builder.start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + launcher, e);
+            throw new UncheckedIOException("cannot run " + command, e);
         }
     }
 

@@ -156,6 +156,17 @@ class WslxSystemIT {
         assertTrue(r.stdout().contains("hi-from-gogo"), r.stdout());
     }
 
+    @Test
+    void aPlainWslxOnATerminalGivesALoginShellOnAGuestTerminal() {
+        // script(1) writes the keystrokes into the terminal; the guest shell runs them on its own
+        // pseudo-terminal, and its exit code becomes wslx's.
+        byte[] keys = "tty; echo rows-cols=$(stty size)\nexit 5\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        WarpCli.Result r = wslx.runOnTerminal(keys, "-d", "busy");
+        assertEquals(5, r.exitCode(), r.toString());
+        assertTrue(r.stdout().contains("/dev/pts/"), r.stdout());
+        assertTrue(r.stdout().matches("(?s).*rows-cols=\\d+ \\d+.*"), r.stdout());
+    }
+
     private static String sha256(byte[] data) throws NoSuchAlgorithmException {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
