@@ -84,7 +84,7 @@ class LinuxPersonalityTest {
                 Files.readAllBytes(secretArchive));
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(secretArchive)));
-        assertEquals("console=ttyS0 warp.root=/dev/vda rw quiet panic=-1", payload.commandLine());
+        assertEquals("console=ttyS0 warp.root=/dev/vda rw quiet panic=-1 pci=noacpi", payload.commandLine());
     }
 
     @Test
