@@ -8,7 +8,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
 import org.wslx.warp.cli.link.LinkFrames;
-import org.wslx.warp.cli.link.SocketStreams;
+import org.wslx.warp.control.wire.SocketStreams;
 import org.wslx.warp.control.wire.ChannelWindow;
 import org.wslx.warp.control.wire.ControlFrames;
 import org.wslx.warp.control.wire.Frame;

@@ -1,4 +1,4 @@
-package org.wslx.warp.cli.link;
+package org.wslx.warp.control.wire;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,9 +7,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /**
- * Streams over a blocking SocketChannel that may be read and written from two threads at once.
- * The JDK's Channels.newInputStream/newOutputStream hold the channel's blocking lock for the whole
- * read, which would stall every write while a read waits.
+ * Streams over a blocking SocketChannel that may be read and written from two threads at once, as
+ * every control-plane and link connection is. The JDK's Channels.newInputStream/newOutputStream
+ * hold the channel's blocking lock for the whole read, which would stall every write while a read
+ * waits for the peer. Closing either stream closes the channel.
  */
 public final class SocketStreams {
     private SocketStreams() {
