@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import org.wslx.warp.paths.WarpPaths;
 
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -25,6 +28,21 @@ import sun.misc.SignalHandler;
  * of lambdas so a warm start stays short.
  */
 public final class Wslx {
+    // Anonymous classes rather than method references: the first lambda costs the client
+    // measurable start-up time, and start-up is what this client is judged by.
+    private static final UnaryOperator<String> SYSTEM_PROPERTY = new UnaryOperator<String>() {
+        @Override
+        public String apply(String key) {
+            return System.getProperty(key);
+        }
+    };
+    private static final UnaryOperator<String> ENVIRONMENT = new UnaryOperator<String>() {
+        @Override
+        public String apply(String key) {
+            return System.getenv(key);
+        }
+    };
+
     private static final long SERVICE_START_TIMEOUT_MS = 60_000;
 
     private Wslx() {
@@ -43,8 +61,9 @@ public final class Wslx {
     }
 
     static int run(String[] args, OutputStream stderr) throws IOException {
-        Path runtimeDir = runtimeDirectory();
-        Path socket = runtimeDir.resolve("service.sock");
+        WarpPaths paths = WarpPaths.resolve(SYSTEM_PROPERTY, ENVIRONMENT);
+        Path runtimeDir = paths.runtime();
+        Path socket = paths.serviceSocket();
         SocketChannel channel = connect(socket);
         if (channel == null) {
             channel = startService(runtimeDir, socket, stderr);
@@ -70,16 +89,6 @@ public final class Wslx {
                 tty.restore();
             }
         }
-    }
-
-    /** {@code warp.runtime.dir}, else {@code ${XDG_RUNTIME_DIR:-/tmp}/wslx-warp-$USER}. */
-    static Path runtimeDirectory() {
-        String configured = System.getProperty("warp.runtime.dir");
-        if (configured != null && !configured.isEmpty()) {
-            return Path.of(configured);
-        }
-        String base = System.getenv("XDG_RUNTIME_DIR");
-        return Path.of(base == null || base.isEmpty() ? "/tmp" : base, "wslx-warp-" + System.getProperty("user.name"));
     }
 
     /** A connected channel, or null when nothing answers on {@code socket}. */

@@ -36,6 +36,7 @@ import org.wslx.warp.instance.InstanceInfo;
 import org.wslx.warp.instance.InstanceManager;
 import org.wslx.warp.instance.InstanceSettings;
 import org.wslx.warp.instance.InstanceState;
+import org.wslx.warp.paths.WarpPaths;
 import org.wslx.warp.personality.Personality;
 import org.wslx.warp.policy.PolicyService;
 import org.wslx.warp.policy.PolicySubject;
@@ -73,7 +74,7 @@ public class WarpInstanceManager implements InstanceManager {
 
     @Activate
     void activate(BundleContext context) throws IOException {
-        directories = WarpDirectories.resolve(context::getProperty, System::getenv);
+        directories = new WarpDirectories(WarpPaths.resolve(context::getProperty, System::getenv));
         registry = InstanceRegistry.load(directories.registryFile());
         for (InstanceRecord record : registry.all()) {
             live.put(record.name(), new LiveInstance(record.name(),

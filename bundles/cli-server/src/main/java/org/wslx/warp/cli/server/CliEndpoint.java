@@ -1,7 +1,6 @@
 package org.wslx.warp.cli.server;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,6 +15,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.wslx.warp.paths.WarpPaths;
 import org.wslx.warp.instance.InstanceManager;
 
 /**
@@ -61,7 +61,7 @@ public class CliEndpoint {
 
     @Activate
     void activate(BundleContext context) throws IOException {
-        server = new CliServer(runtimeDirectory(context).resolve("service.sock"), this::instances, () -> gogo);
+        server = new CliServer(WarpPaths.resolve(context::getProperty, System::getenv).serviceSocket(), this::instances, () -> gogo);
         server.start();
         long idleSeconds = idleExitSeconds(context);
         if (idleSeconds > 0) {
@@ -101,15 +101,6 @@ public class CliEndpoint {
             idleCheck.shutdownNow();
         }
         server.close();
-    }
-
-    static Path runtimeDirectory(BundleContext context) {
-        String configured = context.getProperty("warp.runtime.dir");
-        if (configured != null && !configured.isEmpty()) {
-            return Path.of(configured);
-        }
-        String base = System.getenv("XDG_RUNTIME_DIR");
-        return Path.of(base == null || base.isEmpty() ? "/tmp" : base, "wslx-warp-" + System.getProperty("user.name"));
     }
 
     private static long idleExitSeconds(BundleContext context) {

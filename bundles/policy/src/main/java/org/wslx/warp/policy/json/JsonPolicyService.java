@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.wslx.warp.paths.WarpPaths;
 import org.wslx.warp.policy.PolicyDecision;
 import org.wslx.warp.policy.PolicyDocument;
 import org.wslx.warp.policy.PolicyException;
@@ -40,7 +41,7 @@ public final class JsonPolicyService implements PolicyService {
 
     @Activate
     public JsonPolicyService(BundleContext context) {
-        this(DataDirectory.resolve(context::getProperty, System::getenv).resolve("policy.json"), Clock.systemUTC());
+        this(WarpPaths.resolve(context::getProperty, System::getenv).data().resolve("policy.json"), Clock.systemUTC());
     }
 
     JsonPolicyService(Path policyFile, Clock clock) {

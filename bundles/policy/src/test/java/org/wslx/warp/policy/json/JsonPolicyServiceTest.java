@@ -228,13 +228,4 @@ class JsonPolicyServiceTest {
         assertEquals("policy check: the surface name is missing", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> service.checkContract("control", null));
     }
-
-    @Test
-    void dataDirectoryFollowsPropertyThenXdgThenHome() {
-        Map<String, String> env = Map.of("XDG_DATA_HOME", "/xdg", "HOME", "/home/u");
-        assertEquals(Path.of("/srv/warp"), DataDirectory.resolve(k -> "/srv/warp", env::get));
-        assertEquals(Path.of("/xdg/wslx-warp"), DataDirectory.resolve(k -> null, env::get));
-        assertEquals(Path.of("/home/u/.local/share/wslx-warp"),
-                DataDirectory.resolve(k -> null, Map.of("HOME", "/home/u")::get));
-    }
 }
