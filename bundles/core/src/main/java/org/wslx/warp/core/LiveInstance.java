@@ -12,7 +12,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 import org.wslx.warp.backend.MachineExit;
 import org.wslx.warp.control.ControlException;
@@ -134,8 +133,8 @@ final class LiveInstance {
         return made;
     }
 
-    /** Starts a process; counts it until it ends, and calls {@code onEnd} then. */
-    GuestProcess exec(Boot running, ExecRequest request, Consumer<Instant> onEnd) throws InstanceException {
+    /** Starts a process and counts it until it ends; the idle timer runs from the last end. */
+    GuestProcess exec(Boot running, ExecRequest request) throws InstanceException {
         try {
             GuestProcess process = running.session().exec(request);
             activeProcesses.incrementAndGet();
@@ -143,7 +142,6 @@ final class LiveInstance {
             process.exit().whenComplete((status, error) -> {
                 activeProcesses.decrementAndGet();
                 lastActivity = Instant.now();
-                onEnd.accept(lastActivity);
             });
             return process;
         } catch (ControlException e) {

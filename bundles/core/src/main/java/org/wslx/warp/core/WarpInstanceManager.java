@@ -236,7 +236,7 @@ public class WarpInstanceManager implements InstanceManager {
         InstanceRecord record = record(name);
         Boot boot = running(name);
         ExecRequest effective = request.user().isEmpty() ? request.withUser(record.manifest().defaultUser()) : request;
-        return instance(name).exec(boot, effective, when -> touch(name, when));
+        return instance(name).exec(boot, effective);
     }
 
     // --- internals --------------------------------------------------------------------------
@@ -255,6 +255,7 @@ public class WarpInstanceManager implements InstanceManager {
         if (instance != null) {
             surfaces.detachAll(name);
             instance.stop(why);
+            // Last use is kept in memory while the instance runs and written once, when it stops.
             touch(name, instance.lastActivity());
         }
     }
@@ -294,10 +295,11 @@ public class WarpInstanceManager implements InstanceManager {
         InstanceState state = instance == null ? InstanceState.REGISTERED : instance.state();
         String accelerator = instance == null ? ""
                 : instance.currentBoot().map(b -> b.machine().accelerator()).orElse("");
+        Instant lastUsed = state.isLive() ? instance.lastActivity() : Instant.parse(record.lastUsed());
         return new InstanceInfo(record.name(), state, instance == null ? "" : instance.reason(),
                 record.name().equals(registry.defaultInstance().orElse(null)), record.settings(), accelerator,
                 record.installPath(), record.rootDiskPath(), record.manifest(), Instant.parse(record.registeredAt()),
-                Instant.parse(record.lastUsed()), instance == null ? 0 : instance.activeProcesses());
+                lastUsed, instance == null ? 0 : instance.activeProcesses());
     }
 
     /** The first time anyone asks and nothing is registered, import the bundled default image. */
