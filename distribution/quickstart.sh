@@ -5,4 +5,7 @@ set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 distribution/install-prerequisites.sh
 mvn -B -q -DskipTests install
-exec distribution/wslx -- "${@:-uname -a}"
+if (($#)); then
+    exec distribution/wslx -- "$@"
+fi
+exec distribution/wslx -- uname -a
