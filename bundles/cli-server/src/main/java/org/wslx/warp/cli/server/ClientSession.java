@@ -54,6 +54,13 @@ final class ClientSession {
                     instances.setDefault(call.instance());
                     yield 0;
                 }
+                case MANAGE -> {
+                    InstanceInfo changed = instances.configure(call.instance(),
+                            InstanceSettingsChange.apply(instances.info(call.instance()).settings(),
+                                    call.paths().get(0), call.paths().get(1)));
+                    yield print("Instance '" + changed.name() + "': " + InstanceRenderer.settings(changed.settings())
+                            + " (from its next boot).\n");
+                }
                 case TERMINATE -> {
                     instances.terminate(call.instance());
                     yield 0;

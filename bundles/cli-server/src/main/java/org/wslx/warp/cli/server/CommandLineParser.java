@@ -17,6 +17,7 @@ final class CommandLineParser {
                    wslx shell
                    wslx --import NAME DIR TAR | --export NAME TAR | --unregister NAME
                    wslx --list [--verbose] [--json] | --info NAME [--json]
+                   wslx --manage NAME --set-backend qemu|kvm | --set-memory MIB | --set-cpus N
                    wslx --set-default NAME | --terminate NAME | --shutdown | --help
             """;
 
@@ -65,6 +66,16 @@ final class CommandLineParser {
                 case "-t", "--terminate" -> verb(Verb.TERMINATE, arg, 1);
                 case "--shutdown" -> verb(Verb.SHUTDOWN, arg, 0);
                 case "--unregister" -> verb(Verb.UNREGISTER, arg, 1);
+                case "--manage" -> {
+                    verb(Verb.MANAGE, arg, 1);
+                    String setting = value(arg, "a setting (--set-backend, --set-memory or --set-cpus)");
+                    if (!Invocation.MANAGED_SETTINGS.contains(setting)) {
+                        throw new UsageException("'--manage' cannot change '" + setting + "'; it knows "
+                                + String.join(", ", Invocation.MANAGED_SETTINGS));
+                    }
+                    paths.add(setting);
+                    paths.add(value(setting, "a value"));
+                }
                 case "-s", "--set-default" -> verb(Verb.SET_DEFAULT, arg, 1);
                 case "-h", "--help" -> verb(Verb.HELP, arg, 0);
                 case "-v", "--verbose" -> verbose = true;

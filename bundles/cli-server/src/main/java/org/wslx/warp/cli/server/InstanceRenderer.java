@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import org.wslx.warp.instance.InstanceInfo;
+import org.wslx.warp.instance.InstanceSettings;
 
 /** Renders instances as wsl.exe-style text or as JSON for {@code --json}. */
 final class InstanceRenderer {
@@ -91,6 +92,11 @@ final class InstanceRenderer {
         f.put("lastUsed", String.valueOf(i.lastUsed()));
         f.put("activeProcesses", i.activeProcesses());
         return f;
+    }
+
+    static String settings(InstanceSettings s) {
+        return "backend " + s.backend() + ", " + s.cpus() + (s.cpus() == 1 ? " CPU, " : " CPUs, ") + s.memoryMiB()
+                + " MiB";
     }
 
     private static String title(String constant) {

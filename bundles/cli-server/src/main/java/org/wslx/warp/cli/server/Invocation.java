@@ -11,14 +11,17 @@ import java.util.List;
  * @param cwd      {@code --cd}, or empty for the user's home directory
  * @param command  the program and arguments for EXEC; for a command given without {@code --} or
  *                 {@code -e}, a {@code /bin/sh -c} line
- * @param paths    the DIR and TAR of IMPORT, the TAR of EXPORT, as typed
+ * @param paths    the DIR and TAR of IMPORT, the TAR of EXPORT, as typed; for MANAGE the setting and its value
  * @param verbose  {@code --verbose} for LIST
  * @param json     {@code --json} for LIST and INFO
  */
 record Invocation(Verb verb, String instance, String user, String cwd, List<String> command, List<String> paths,
         boolean verbose, boolean json) {
 
-    enum Verb { EXEC, LOGIN_SHELL, GOGO_SHELL, IMPORT, EXPORT, LIST, INFO, TERMINATE, SHUTDOWN, UNREGISTER, SET_DEFAULT, HELP }
+    enum Verb { EXEC, LOGIN_SHELL, GOGO_SHELL, IMPORT, EXPORT, LIST, INFO, TERMINATE, SHUTDOWN, UNREGISTER, SET_DEFAULT, MANAGE, HELP }
+
+    /** What {@code --manage NAME SETTING VALUE} can change, as wsl.exe's {@code --manage} options are spelled. */
+    static final List<String> MANAGED_SETTINGS = List.of("--set-backend", "--set-memory", "--set-cpus");
 
     Invocation {
         command = List.copyOf(command);
