@@ -81,8 +81,12 @@ final class InstanceBooter {
             throw new InstanceException("instance '" + name + "': root disk '" + record.rootDisk() + "' is missing");
         }
 
+        // An image the personality hands over itself (e.g. as a boot module) is not also a disk.
+        List<DiskAttachment> disks = ImageRouter.attachesRootDisk(record.manifest())
+                ? List.of(new DiskAttachment(record.rootDiskPath(), false))
+                : List.of();
         MachineSpec spec = new MachineSpec(name, payload, record.settings().cpus(), record.settings().memoryMiB(),
-                List.of(new DiskAttachment(record.rootDiskPath(), false)), bootDirectory,
+                disks, bootDirectory,
                 bootDirectory.resolve("console.log"));
         VirtualMachine machine;
         try {

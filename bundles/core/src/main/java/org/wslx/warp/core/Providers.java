@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.wslx.warp.backend.Backend;
 import org.wslx.warp.boot.BootMethod;
 import org.wslx.warp.control.ControlPlane;
+import org.wslx.warp.image.ImageFormat;
 import org.wslx.warp.image.ImageStore;
 import org.wslx.warp.instance.InstanceException;
 import org.wslx.warp.personality.Personality;
@@ -23,6 +24,7 @@ final class Providers {
     private final ProviderCatalog<Personality> personalities = new ProviderCatalog<>("personality");
     private final ProviderCatalog<BootMethod> bootMethods = new ProviderCatalog<>("boot");
     private final ProviderCatalog<IntegrationSurface> surfaces = new ProviderCatalog<>("surface");
+    private final ProviderCatalog<ImageFormat> imageFormats = new ProviderCatalog<>("image");
     // Greedy dynamic references bind the replacement before unbinding the old one, so clearing
     // must only clear the service being unbound.
     private final AtomicReference<ControlPlane> controlPlane = new AtomicReference<>();
@@ -43,6 +45,10 @@ final class Providers {
 
     ProviderCatalog<IntegrationSurface> surfaces() {
         return surfaces;
+    }
+
+    ProviderCatalog<ImageFormat> imageFormats() {
+        return imageFormats;
     }
 
     void setControlPlane(ControlPlane service) {

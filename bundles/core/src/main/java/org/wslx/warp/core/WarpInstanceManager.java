@@ -29,6 +29,7 @@ import org.wslx.warp.control.ControlPlane;
 import org.wslx.warp.control.ExecRequest;
 import org.wslx.warp.control.GuestProcess;
 import org.wslx.warp.image.ImageException;
+import org.wslx.warp.image.ImageFormat;
 import org.wslx.warp.image.ImageStore;
 import org.wslx.warp.image.ImportedImage;
 import org.wslx.warp.instance.InstanceException;
@@ -55,6 +56,7 @@ public class WarpInstanceManager implements InstanceManager {
     static final String BOOT_TIMEOUT_PROPERTY = "warp.boot.timeoutSeconds";
 
     private final Providers providers = new Providers();
+    private final ImageRouter images = new ImageRouter(providers);
     private final Map<String, LiveInstance> live = new ConcurrentHashMap<>();
     private final ExecutorService bootExecutor = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "warp-boot");
@@ -125,7 +127,7 @@ public class WarpInstanceManager implements InstanceManager {
             }
             Path directory = installDirectory != null ? installDirectory : directories.instancesHome().resolve(name);
             try {
-                ImportedImage image = providers.imageStore(name).importImage(name, source, directory);
+                ImportedImage image = images.importImage(name, source, directory);
                 InstanceRecord record = InstanceRecord.of(name, directory, image.rootDisk(), image.manifest(),
                         InstanceSettings.DEFAULTS);
                 registry.add(record);
@@ -145,7 +147,7 @@ public class WarpInstanceManager implements InstanceManager {
         InstanceRecord record = record(name);
         stopInstance(name, "exporting");
         try {
-            providers.imageStore(name).exportImage(name, record.rootDiskPath(), target);
+            images.exportImage(name, record, target);
         } catch (ImageException e) {
             throw new InstanceException("instance '" + name + "': export failed: " + e.getMessage(), e);
         }
@@ -156,7 +158,7 @@ public class WarpInstanceManager implements InstanceManager {
         InstanceRecord record = record(name);
         stopInstance(name, "unregistering");
         try {
-            providers.imageStore(name).deleteImage(name, record.installPath());
+            images.deleteImage(name, record);
             registry.remove(name);
             live.remove(name);
         } catch (ImageException | IOException e) {
@@ -398,6 +400,17 @@ public class WarpInstanceManager implements InstanceManager {
 
     void unbindControlPlane(ControlPlane controlPlane) {
         providers.clearControlPlane(controlPlane);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindImageFormat(ImageFormat format, ServiceReference<ImageFormat> reference) {
+        providers.imageFormats().add(format.name(), format, reference);
+        LOG.log(Level.INFO, "image format ''{0}'' registered", format.name());
+    }
+
+    void unbindImageFormat(ImageFormat format) {
+        providers.imageFormats().remove(format);
     }
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)

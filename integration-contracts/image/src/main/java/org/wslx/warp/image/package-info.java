@@ -1,8 +1,8 @@
 /**
- * Images: a root filesystem (or object store) plus a manifest, and the store that imports and exports them.
+ * Images: a root filesystem (or object store) plus a manifest, the store that imports and exports root filesystems, and the formats other bundles add.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.wslx.warp.image;
 
 import org.osgi.annotation.bundle.Export;
