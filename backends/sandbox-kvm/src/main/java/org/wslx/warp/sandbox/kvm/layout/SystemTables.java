@@ -6,8 +6,8 @@ import java.nio.ByteOrder;
 /**
  * The descriptor tables a CPL 3 function needs around it, and nothing more: a GDT with 64-bit kernel
  * and user segments and a TSS; a TSS whose RSP0 gives faults a stack and whose I/O bitmap opens only
- * {@link SandboxLayout#DONE_PORT}; an IDT whose 32 exception gates lead to stubs that write their
- * vector to {@link SandboxLayout#FAULT_PORT} and halt. Two instructions run at CPL 0 per fault, which
+ * the four ports of a 32-bit write to {@link SandboxLayout#DONE_PORT}; an IDT whose 32 exception gates
+ * lead to stubs that write their vector to {@link SandboxLayout#FAULT_PORT} and halt. Two instructions run at CPL 0 per fault, which
  * matters where CPL 0 is emulated.
  */
 public final class SystemTables {
@@ -54,8 +54,11 @@ public final class SystemTables {
         for (int i = 0; i < IO_BITMAP_BYTES; i++) {
             page.put(bitmap + i, (byte) 0xff);
         }
-        int done = SandboxLayout.DONE_PORT;
-        page.put(bitmap + done / 8, (byte) (0xff & ~(1 << (done % 8))));
+        // A 32-bit OUT checks the bits of all four ports it covers.
+        for (int port = SandboxLayout.DONE_PORT; port < SandboxLayout.DONE_PORT + 4; port++) {
+            int at = bitmap + port / 8;
+            page.put(at, (byte) (page.get(at) & ~(1 << (port % 8))));
+        }
 
         int idt = (int) (SandboxLayout.IDT - SandboxLayout.GDT);
         for (int vector = 0; vector < VECTORS; vector++) {

@@ -89,7 +89,8 @@ class MachineImageBuilderTest {
         int bitmap = (int) tss + (memory.getShort((int) tss + 102) & 0xffff);
         for (int port = 0; port < 256; port++) {
             boolean denied = (memory.get(bitmap + port / 8) & (1 << (port % 8))) != 0;
-            assertEquals(port != SandboxLayout.DONE_PORT, denied, "port 0x" + Integer.toHexString(port));
+            boolean done = port >= SandboxLayout.DONE_PORT && port < SandboxLayout.DONE_PORT + 4;
+            assertEquals(!done, denied, "port 0x" + Integer.toHexString(port));
         }
         assertEquals((byte) 0xff, memory.get(bitmap + 32), "terminating byte");
 
