@@ -7,8 +7,8 @@ import java.nio.ByteOrder;
  * The descriptor tables a CPL 3 function needs around it, and nothing more: a GDT with 64-bit kernel
  * and user segments and a TSS; a TSS whose RSP0 gives faults a stack and whose I/O bitmap opens only
  * the four ports of a 32-bit write to {@link SandboxLayout#DONE_PORT}; an IDT whose 32 exception gates
- * lead to stubs that write their vector to {@link SandboxLayout#FAULT_PORT} and halt. Two instructions run at CPL 0 per fault, which
- * matters where CPL 0 is emulated.
+ * lead to stubs that write their vector to {@link SandboxLayout#FAULT_PORT} and halt. Two instructions
+ * run at CPL 0 per fault, which matters where CPL 0 is emulated.
  */
 public final class SystemTables {
     public static final int KERNEL_CODE = 0x08;
