@@ -32,7 +32,8 @@ import org.wslx.warp.vmm.elf.ElfSegment;
  * The same file boots on QEMU through its PVH note; this method is for monitors that load guest
  * memory themselves.
  */
-@Component(property = BootMethod.SERVICE_NAME_PROPERTY + "=" + Elf64DirectBoot.NAME)
+@Component(service = {BootMethod.class, MemoryLoadingBootMethod.class},
+        property = BootMethod.SERVICE_NAME_PROPERTY + "=" + Elf64DirectBoot.NAME)
 public class Elf64DirectBoot implements MemoryLoadingBootMethod {
     static final String NAME = "elf64";
     /** The command line, NUL-terminated, fills at most [0x8000, 0x10000). */

@@ -10,14 +10,22 @@ import java.util.LinkedHashMap;
 import org.osgi.service.component.annotations.Component;
 import org.wslx.warp.boot.BootException;
 import org.wslx.warp.boot.BootMethod;
+import org.wslx.warp.boot.BootPayload;
+import org.wslx.warp.boot.EntryState;
+import org.wslx.warp.boot.GuestLayout;
+import org.wslx.warp.boot.GuestMemoryTarget;
 import org.wslx.warp.boot.KernelDescription;
+import org.wslx.warp.boot.MemoryLoadingBootMethod;
 
 /**
  * The x86 Linux boot protocol: accepts a bzImage whose setup header speaks protocol 2.06 or later,
- * or an uncompressed ELF64 vmlinux, and describes it before any machine is started.
+ * or an uncompressed ELF64 vmlinux, and describes it before any machine is started. Hypervisors
+ * that load the kernel themselves (QEMU) only need {@link #inspect}; WARP's own monitor has it
+ * loaded into guest memory for the 64-bit entry by {@link #load}.
  */
-@Component(property = BootMethod.SERVICE_NAME_PROPERTY + "=" + LinuxBootProtocol.NAME)
-public class LinuxBootProtocol implements BootMethod {
+@Component(service = {BootMethod.class, MemoryLoadingBootMethod.class},
+        property = BootMethod.SERVICE_NAME_PROPERTY + "=" + LinuxBootProtocol.NAME)
+public class LinuxBootProtocol implements MemoryLoadingBootMethod {
     static final String NAME = "linux";
     /** The header and the version string pointed to from it both live in the first few KiB. */
     private static final int PROBE_LENGTH = 64 * 1024;
@@ -50,6 +58,12 @@ public class LinuxBootProtocol implements BootMethod {
         details.put("boot flag 0xAA55", Boolean.toString(SetupHeader.hasBootFlag(head)));
         details.put("file size", Long.toString(sizeOf(kernel)));
         return new KernelDescription(NAME, "bzImage", header.kernelVersion(), details);
+    }
+
+    @Override
+    public EntryState load(BootPayload payload, GuestMemoryTarget memory, GuestLayout layout) throws BootException {
+        readHead(payload.kernel());
+        return new LinuxKernelLoader(payload.kernel(), memory, layout).load(payload);
     }
 
     private KernelDescription describeElf(Path kernel, ByteBuffer head) throws BootException {
