@@ -1,0 +1,263 @@
+package org.wslx.warp.vmm.kvm;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+import org.wslx.warp.vmm.kvm.bindings.HostMapping;
+import org.wslx.warp.vmm.kvm.bindings.KickSignal;
+import org.wslx.warp.vmm.kvm.bindings.KvmCalls;
+import org.wslx.warp.vmm.kvm.bindings.KvmConstants;
+import org.wslx.warp.vmm.kvm.bindings.KvmRegs;
+import org.wslx.warp.vmm.kvm.bindings.KvmRunLayout;
+import org.wslx.warp.vmm.kvm.bindings.KvmSregs;
+import org.wslx.warp.vmm.kvm.bindings.NativeException;
+
+/**
+ * One virtual CPU. {@link #run()} enters the guest on the calling thread and returns the typed reason it left.
+ * {@link #kick()} may be called from any thread to make a run in progress (or the next one) return
+ * {@link VcpuExit.Interrupted} promptly, even when the guest spins. Register access may come from any thread while
+ * the vCPU is not running; KVM serialises vCPU calls.
+ */
+@ProviderType
+public final class KvmVcpu implements AutoCloseable {
+    private static final ThreadLocal<Long> POSIX_THREAD = ThreadLocal.withInitial(() -> {
+        KickSignal signal = KickSignal.get();
+        signal.unblockInCurrentThread();
+        return signal.currentThread();
+    });
+
+    private final int id;
+    private final int fd;
+    private final HostMapping run;
+    private final KickSignal kickSignal = KickSignal.get();
+    private final Object runLock = new Object();
+    /** The POSIX thread inside run(), or 0; guarded by runLock. */
+    private long runner;
+    private volatile boolean closed;
+    /** Where the kernel expects the answer to the last IO-in or MMIO-read exit; -1 when none is pending. */
+    private int pendingInOffset = -1;
+    private int pendingInLength;
+
+    KvmVcpu(int id, int fd, HostMapping run) {
+        this.id = id;
+        this.fd = fd;
+        this.run = run;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public Regs getRegs() {
+        KvmRegs r = new KvmRegs();
+        call(KvmConstants.KVM_GET_REGS, r, "KVM_GET_REGS");
+        return new Regs().rax(r.rax).rbx(r.rbx).rcx(r.rcx).rdx(r.rdx).rsi(r.rsi).rdi(r.rdi).rsp(r.rsp).rbp(r.rbp)
+                .r8(r.r8).r9(r.r9).r10(r.r10).r11(r.r11).r12(r.r12).r13(r.r13).r14(r.r14).r15(r.r15)
+                .rip(r.rip).rflags(r.rflags);
+    }
+
+    public void setRegs(Regs regs) {
+        KvmRegs r = new KvmRegs();
+        r.rax = regs.rax(); r.rbx = regs.rbx(); r.rcx = regs.rcx(); r.rdx = regs.rdx();
+        r.rsi = regs.rsi(); r.rdi = regs.rdi(); r.rsp = regs.rsp(); r.rbp = regs.rbp();
+        r.r8 = regs.r8(); r.r9 = regs.r9(); r.r10 = regs.r10(); r.r11 = regs.r11();
+        r.r12 = regs.r12(); r.r13 = regs.r13(); r.r14 = regs.r14(); r.r15 = regs.r15();
+        r.rip = regs.rip(); r.rflags = regs.rflags();
+        call(KvmConstants.KVM_SET_REGS, r, "KVM_SET_REGS");
+    }
+
+    public Sregs getSregs() {
+        KvmSregs s = new KvmSregs();
+        call(KvmConstants.KVM_GET_SREGS, s, "KVM_GET_SREGS");
+        return SregsCodec.fromNative(s);
+    }
+
+    public void setSregs(Sregs sregs) {
+        call(KvmConstants.KVM_SET_SREGS, SregsCodec.toNative(sregs), "KVM_SET_SREGS");
+    }
+
+    /** Sets the CPUID leaves the guest sees (usually {@link KvmSystem#supportedCpuid()}); before the first run. */
+    public void setCpuid(List<CpuidEntry> entries) {
+        List<int[]> raw = new ArrayList<>(entries.size());
+        for (CpuidEntry e : entries) {
+            raw.add(new int[] {e.function(), e.index(), e.flags(), e.eax(), e.ebx(), e.ecx(), e.edx()});
+        }
+        try {
+            KvmCalls.setCpuid(fd(), raw);
+        } catch (NativeException e) {
+            throw new KvmException("vCPU " + id + ": " + e.getMessage(), e.errno(), e);
+        }
+    }
+
+    /**
+     * Runs the guest on the calling thread until it exits to the host.
+     *
+     * @throws KvmException when KVM_RUN fails (e.g. EFAULT: guest memory unmapped under the VM)
+     */
+    public VcpuExit run() {
+        long self = POSIX_THREAD.get();
+        synchronized (runLock) {
+            checkOpen();
+            runner = self;
+        }
+        try {
+            boolean exited;
+            try {
+                exited = KvmCalls.run(fd);
+            } catch (NativeException e) {
+                throw new KvmException("vCPU " + id + ": " + e.getMessage(), e.errno(), e);
+            }
+            pendingInOffset = -1;
+            if (!exited) {
+                // Consume the kick; the caller decides what it meant.
+                run.setByte(KvmRunLayout.IMMEDIATE_EXIT, (byte) 0);
+                return new VcpuExit.Interrupted();
+            }
+            return decodeExit();
+        } finally {
+            synchronized (runLock) {
+                runner = 0;
+            }
+        }
+    }
+
+    /**
+     * Makes the current {@link #run()} return {@link VcpuExit.Interrupted} within microseconds, or the next one
+     * return it at once when no run is in progress. Callable from any thread.
+     */
+    public void kick() {
+        synchronized (runLock) {
+            if (closed) {
+                return;
+            }
+            // immediate_exit covers a thread about to enter KVM_RUN; the signal covers one already inside it.
+            run.setByte(KvmRunLayout.IMMEDIATE_EXIT, (byte) 1);
+            if (runner != 0) {
+                kickSignal.send(runner);
+            }
+        }
+    }
+
+    /** Answers the last {@link VcpuExit.PortIn}: exactly {@code size * count} bytes, little-endian. */
+    public void completePortIn(byte[] data) {
+        completePending(data, "port-in");
+    }
+
+    /** Answers the last {@link VcpuExit.MmioRead}: exactly {@code length} bytes, little-endian. */
+    public void completeMmioRead(byte[] data) {
+        completePending(data, "MMIO read");
+    }
+
+    private void completePending(byte[] data, String what) {
+        if (pendingInOffset < 0) {
+            throw new IllegalStateException("vCPU " + id + ": no " + what + " exit is waiting for data");
+        }
+        if (data.length != pendingInLength) {
+            throw new IllegalArgumentException("vCPU " + id + ": " + what + " exit expects " + pendingInLength
+                    + " bytes, got " + data.length);
+        }
+        run.write(pendingInOffset, data, 0, data.length);
+    }
+
+    private VcpuExit decodeExit() {
+        int reason = run.getInt(KvmRunLayout.EXIT_REASON);
+        switch (reason) {
+            case KvmConstants.KVM_EXIT_IO: {
+                int direction = run.getByte(KvmRunLayout.IO_DIRECTION) & 0xFF;
+                int size = run.getByte(KvmRunLayout.IO_SIZE) & 0xFF;
+                int port = run.getShort(KvmRunLayout.IO_PORT) & 0xFFFF;
+                int count = run.getInt(KvmRunLayout.IO_COUNT);
+                long dataOffset = run.getLong(KvmRunLayout.IO_DATA_OFFSET);
+                int length = size * count;
+                if (direction == KvmRunLayout.IO_DIRECTION_OUT) {
+                    byte[] data = new byte[length];
+                    run.read(dataOffset, data, 0, length);
+                    return new VcpuExit.PortOut(port, size, count, data);
+                }
+                pendingInOffset = (int) dataOffset;
+                pendingInLength = length;
+                return new VcpuExit.PortIn(port, size, count);
+            }
+            case KvmConstants.KVM_EXIT_MMIO: {
+                long address = run.getLong(KvmRunLayout.MMIO_PHYS_ADDR);
+                int length = Math.min(run.getInt(KvmRunLayout.MMIO_LEN), KvmRunLayout.MMIO_DATA_MAX);
+                if (run.getByte(KvmRunLayout.MMIO_IS_WRITE) != 0) {
+                    byte[] data = new byte[length];
+                    run.read(KvmRunLayout.MMIO_DATA, data, 0, length);
+                    return new VcpuExit.MmioWrite(address, data);
+                }
+                pendingInOffset = KvmRunLayout.MMIO_DATA;
+                pendingInLength = length;
+                return new VcpuExit.MmioRead(address, length);
+            }
+            case KvmConstants.KVM_EXIT_HLT:
+                return new VcpuExit.Halt();
+            case KvmConstants.KVM_EXIT_SHUTDOWN:
+                return new VcpuExit.Shutdown();
+            case KvmConstants.KVM_EXIT_FAIL_ENTRY:
+                return new VcpuExit.FailEntry(run.getLong(KvmRunLayout.FAIL_ENTRY_REASON), run.getInt(KvmRunLayout.FAIL_ENTRY_CPU));
+            case KvmConstants.KVM_EXIT_INTERNAL_ERROR:
+                return new VcpuExit.InternalError(run.getInt(KvmRunLayout.INTERNAL_SUBERROR),
+                        words(KvmRunLayout.INTERNAL_NDATA, KvmRunLayout.INTERNAL_DATA, KvmRunLayout.INTERNAL_DATA_MAX));
+            case KvmConstants.KVM_EXIT_SYSTEM_EVENT:
+                return new VcpuExit.SystemEvent(run.getInt(KvmRunLayout.SYSTEM_EVENT_TYPE),
+                        words(KvmRunLayout.SYSTEM_EVENT_NDATA, KvmRunLayout.SYSTEM_EVENT_DATA, KvmRunLayout.SYSTEM_EVENT_DATA_MAX));
+            case KvmConstants.KVM_EXIT_INTR:
+                return new VcpuExit.Interrupted();
+            default:
+                return new VcpuExit.Unsupported(reason);
+        }
+    }
+
+    private long[] words(int countOffset, int dataOffset, int max) {
+        int n = Math.min(Math.max(run.getInt(countOffset), 0), max);
+        long[] data = new long[n];
+        for (int i = 0; i < n; i++) {
+            data[i] = run.getLong(dataOffset + 8L * i);
+        }
+        return data;
+    }
+
+    private void call(long request, KvmRegs argument, String name) {
+        try {
+            KvmCalls.ioctl(fd(), request, argument, name);
+        } catch (NativeException e) {
+            throw new KvmException("vCPU " + id + ": " + e.getMessage(), e.errno(), e);
+        }
+    }
+
+    private void call(long request, KvmSregs argument, String name) {
+        try {
+            KvmCalls.ioctl(fd(), request, argument, name);
+        } catch (NativeException e) {
+            throw new KvmException("vCPU " + id + ": " + e.getMessage(), e.errno(), e);
+        }
+    }
+
+    private int fd() {
+        checkOpen();
+        return fd;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("vCPU " + id + " is closed");
+        }
+    }
+
+    /** Unmaps kvm_run and closes the vCPU; {@link KvmVm#close()} does this for every vCPU. */
+    @Override
+    public void close() {
+        synchronized (runLock) {
+            if (closed) {
+                return;
+            }
+            if (runner != 0) {
+                throw new IllegalStateException("vCPU " + id + " cannot be closed while a thread runs it");
+            }
+            closed = true;
+        }
+        run.close();
+        KvmCalls.close(fd);
+    }
+}
