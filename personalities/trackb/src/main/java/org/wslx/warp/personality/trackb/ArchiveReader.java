@@ -83,7 +83,7 @@ final class ArchiveReader {
         }
         if (archiveBytes != fileBytes) {
             throw new ArchiveException(where + ": the header says the archive has " + Long.toUnsignedString(archiveBytes)
-                    + " bytes but the file has " + fileBytes + ": it is truncated or has trailing data");
+                    + " bytes but the file has " + fileBytes + " bytes: it is truncated or has trailing data");
         }
         if (archiveBytes % ArchiveLayout.PAGE != 0) {
             throw new ArchiveException(where + ": its size " + archiveBytes + " is not a multiple of " + ArchiveLayout.PAGE);
