@@ -101,7 +101,7 @@ public class QemuBackend implements Backend {
 
     @Override
     public Set<String> bootMethods() {
-        return Set.of("linux");
+        return Set.of("linux", QemuCommandLine.ELF64_BOOT);
     }
 
     @Override
@@ -131,7 +131,8 @@ public class QemuBackend implements Backend {
             if (spec.consoleLog().getParent() != null) {
                 Files.createDirectories(spec.consoleLog().getParent());
             }
-            concatenate(spec.payload().initrds(), files.initrd());
+            // A kernel entered directly gets its module page-aligned (entry-state.md); Linux needs four bytes.
+            concatenate(spec.payload().initrds(), files.initrd(), QemuCommandLine.isDirectBoot(spec) ? 4096 : 4);
         } catch (IOException e) {
             throw new BackendException(instance + "cannot prepare the runtime directory " + files.directory() + ": " + e.getMessage(), e);
         }
@@ -164,10 +165,15 @@ public class QemuBackend implements Backend {
      * four-byte boundary, and the zero padding between them is skipped.
      */
     static void concatenate(List<Path> parts, Path target) throws IOException {
+        concatenate(parts, target, 4);
+    }
+
+    /** Writes the parts back to back, each starting on an {@code alignment}-byte boundary (zero padding between). */
+    static void concatenate(List<Path> parts, Path target, int alignment) throws IOException {
         try (OutputStream out = Files.newOutputStream(target)) {
             long written = 0;
             for (Path part : parts) {
-                int padding = (int) ((4 - written % 4) % 4);
+                int padding = (int) ((alignment - written % alignment) % alignment);
                 out.write(new byte[padding]);
                 written += padding + Files.copy(part, out);
             }

@@ -17,6 +17,13 @@ final class QemuCommandLine {
     static final String CONTROL_PORT_NAME = "org.wslx.warp.control.0";
     /** The port name qemu-ga looks for; only present when the guest agent port is asked for. */
     static final String GUEST_AGENT_PORT_NAME = "org.qemu.guest_agent.0";
+    /** The boot method of a kernel entered at its ELF entry (here: through its PVH note). */
+    static final String ELF64_BOOT = "elf64";
+    /**
+     * A machine for kernels entered directly: microvm (virtio-mmio at 0xfeb00000, the UART at 0x3f8,
+     * a local APIC) without option ROMs and without the RTC, whose CMOS such kernels do not read.
+     */
+    static final String DIRECT_BOOT_MACHINE = "microvm,x-option-roms=off,rtc=off,isa-serial=on";
 
     /** The QEMU machine model; {@code microvm} has virtio-mmio devices and no PCI or firmware POST. */
     enum MachineType {
@@ -61,10 +68,12 @@ final class QemuCommandLine {
      */
     static List<String> build(MachineSpec spec, Path binary, String accelerator, MachineType machine, RuntimeFiles files,
             long tscKhz, boolean guestAgentPort) {
+        boolean direct = isDirectBoot(spec);
+        MachineType effective = direct ? MachineType.MICROVM : machine;
         List<String> argv = new ArrayList<>();
         argv.add(binary.toString());
         add(argv, "-name", "guest=" + escape(spec.instanceName()) + ",process=warp-" + escape(spec.instanceName()));
-        add(argv, "-machine", machine.qemuName + ",accel=" + accelerator);
+        add(argv, "-machine", (direct ? DIRECT_BOOT_MACHINE : machine.qemuName) + ",accel=" + accelerator);
         add(argv, "-cpu", accelerator.equals("kvm") ? "host" : "max");
         add(argv, "-smp", Integer.toString(spec.cpus()));
         add(argv, "-m", spec.memoryMiB() + "M");
@@ -74,13 +83,18 @@ final class QemuCommandLine {
         if (!spec.payload().initrds().isEmpty()) {
             add(argv, "-initrd", files.initrd().toString());
         }
-        add(argv, "-append", commandLine(spec.payload().commandLine(), accelerator, machine, tscKhz));
+        add(argv, "-append", direct ? spec.payload().commandLine()
+                : commandLine(spec.payload().commandLine(), accelerator, machine, tscKhz));
         List<DiskAttachment> disks = spec.disks();
         for (int i = 0; i < disks.size(); i++) {
             DiskAttachment disk = disks.get(i);
             add(argv, "-drive", "file=" + escape(disk.file().toString()) + ",format=raw,if=none,id=disk" + i
                     + (disk.readOnly() ? ",readonly=on" : ""));
-            add(argv, "-device", machine.blockDevice + ",drive=disk" + i);
+            add(argv, "-device", effective.blockDevice + ",drive=disk" + i);
+        }
+        if (direct) {
+            addDirectBootDevices(argv, files);
+            return argv;
         }
         add(argv, "-device", machine.serialBus + ",id=vser0");
         add(argv, "-chardev", "socket,id=control,path=" + escape(files.controlSocket().toString()) + ",server=on,wait=off");
@@ -92,6 +106,26 @@ final class QemuCommandLine {
         add(argv, "-chardev", "socket,id=qmp,path=" + escape(files.qmpSocket().toString()) + ",server=on,wait=off");
         add(argv, "-mon", "chardev=qmp,mode=control");
         return argv;
+    }
+
+    /**
+     * The devices of VIRTIO-MMIO-CHANNEL.md §4 and entry-state.md: a virtio console on virtio-mmio
+     * (modern, one port, so no multiport feature) as the control channel, and the power-off port
+     * 0xf4. The QMP monitor is added as for every machine.
+     */
+    private static void addDirectBootDevices(List<String> argv, RuntimeFiles files) {
+        add(argv, "-global", "virtio-mmio.force-legacy=false");
+        add(argv, "-device", MachineType.MICROVM.serialBus + ",id=vser0,max_ports=1");
+        add(argv, "-chardev", "socket,id=control,path=" + escape(files.controlSocket().toString()) + ",server=on,wait=off");
+        add(argv, "-device", "virtconsole,bus=vser0.0,chardev=control");
+        add(argv, "-device", "isa-debug-exit,iobase=0xf4,iosize=4");
+        add(argv, "-chardev", "socket,id=qmp,path=" + escape(files.qmpSocket().toString()) + ",server=on,wait=off");
+        add(argv, "-mon", "chardev=qmp,mode=control");
+    }
+
+    /** Whether the payload is a kernel entered directly (boot method {@code elf64}), not through the Linux protocol. */
+    static boolean isDirectBoot(MachineSpec spec) {
+        return ELF64_BOOT.equals(spec.payload().bootMethod());
     }
 
     static String commandLine(String base, String accelerator, MachineType machine, long tscKhz) {

@@ -119,6 +119,9 @@ final class QemuMachine implements VirtualMachine {
             exit.complete(new MachineExit(true, "instance '" + spec.instanceName() + "': stopped by the host."));
         } else if ("guest-shutdown".equals(reason)) {
             exit.complete(new MachineExit(true, "instance '" + spec.instanceName() + "': the guest powered itself off."));
+        } else if (reason == null && poweredOffThroughPort(status)) {
+            exit.complete(new MachineExit(true, "instance '" + spec.instanceName()
+                    + "': the guest powered itself off through port 0xf4 (QEMU status " + status + ")."));
         } else {
             String why = reason == null || reason.isEmpty() ? "QEMU exited with status " + status
                     : reason.equals("guest-reset") ? "the guest reset itself (a kernel panic does this; -no-reboot ends the machine)"
@@ -126,6 +129,16 @@ final class QemuMachine implements VirtualMachine {
             exit.complete(new MachineExit(false, "instance '" + spec.instanceName() + "': " + why
                     + ". QEMU said: " + qemuOutputTail() + "\nLast console lines:\n" + consoleTail(TAIL_LINES)));
         }
+    }
+
+    /**
+     * isa-debug-exit ends QEMU at once with status (value << 1) | 1 and no SHUTDOWN event. QEMU's own
+     * fatal errors also exit with 1, but they say why on stderr, so a silent odd status is the guest;
+     * statuses from 128 up are left out because they are also how a process killed by a signal ends.
+     */
+    private boolean poweredOffThroughPort(int status) {
+        return QemuCommandLine.isDirectBoot(spec) && status % 2 == 1 && status < 128
+                && Tails.lastLines(files.qemuOutput(), 10).isBlank();
     }
 
     long pid() {

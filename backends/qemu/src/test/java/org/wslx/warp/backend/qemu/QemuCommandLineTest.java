@@ -94,4 +94,26 @@ class QemuCommandLineTest {
                 () -> MachineType.named("q35"));
         assertEquals("QEMU machine type must be 'pc' or 'microvm', not 'q35'", e.getMessage());
     }
+
+    @Test
+    void elf64BootsOnMicrovmWithTheMmioConsoleAndThePowerOffPortWhateverMachineIsConfigured() {
+        MachineSpec direct = new MachineSpec("tb", new BootPayload("elf64", Path.of("/k/warp-kernel.elf"),
+                List.of(Path.of("/i/image.warpb"), Path.of("/r/boot.warpb")), "console=ttyS0 warp.cpu_limit_ms=500"), 1, 256,
+                List.of(), run, Path.of("/log/console.log"));
+        List<String> argv = QemuCommandLine.build(direct, Path.of("qemu"), "tcg", MachineType.PC, new RuntimeFiles(run), 2_500_000);
+        assertEquals("microvm,x-option-roms=off,rtc=off,isa-serial=on,accel=tcg", valueOf(argv, "-machine"));
+        assertEquals("/k/warp-kernel.elf", valueOf(argv, "-kernel"));
+        assertEquals("/run/warp/deb/initrd.img", valueOf(argv, "-initrd"));
+        assertEquals("console=ttyS0 warp.cpu_limit_ms=500", valueOf(argv, "-append"), "no Linux-only TSC hint");
+        assertEquals("virtio-mmio.force-legacy=false", valueOf(argv, "-global"));
+        assertTrue(argv.contains("virtio-serial-device,id=vser0,max_ports=1"), argv.toString());
+        int chardev = argv.indexOf("socket,id=control,path=/run/warp/deb/control.sock,server=on,wait=off");
+        int console = argv.indexOf("virtconsole,bus=vser0.0,chardev=control");
+        assertTrue(chardev > 0 && console > chardev, argv.toString());
+        assertTrue(argv.contains("isa-debug-exit,iobase=0xf4,iosize=4"), argv.toString());
+        assertFalse(argv.stream().anyMatch(a -> a.startsWith("virtserialport")), "no named multiport port: " + argv);
+        assertFalse(argv.contains("-drive"), "no disk was asked for");
+        assertEquals("chardev=qmp,mode=control", valueOf(argv, "-mon"));
+        assertTrue(argv.containsAll(List.of("-nodefaults", "-no-reboot", "-S")));
+    }
 }
