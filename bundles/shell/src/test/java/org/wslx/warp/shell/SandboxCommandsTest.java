@@ -1,0 +1,196 @@
+package org.wslx.warp.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wslx.warp.sandbox.CallLimits;
+import org.wslx.warp.sandbox.CallResult;
+import org.wslx.warp.sandbox.PoolConfig;
+import org.wslx.warp.sandbox.PoolStats;
+import org.wslx.warp.sandbox.Sandbox;
+import org.wslx.warp.sandbox.SandboxConfig;
+import org.wslx.warp.sandbox.SandboxException;
+import org.wslx.warp.sandbox.SandboxImage;
+import org.wslx.warp.sandbox.SandboxPool;
+import org.wslx.warp.sandbox.SandboxService;
+
+class SandboxCommandsTest {
+    @TempDir
+    Path workDir;
+    private final FakeSandboxes sandboxes = new FakeSandboxes();
+    private GogoHarness gogo;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        gogo = new GogoHarness(workDir, new SandboxCommands(sandboxes));
+    }
+
+    @AfterEach
+    void tearDown() {
+        gogo.close();
+    }
+
+    @Test
+    void loadResolvesThePathAgainstTheShellsDirectoryAndListsFunctions() throws Exception {
+        var entry = (SandboxCommands.ImageEntry) gogo.run("warp:sandboxload samples.elf");
+        assertEquals("samples.elf", entry.name());
+        assertEquals(List.of("reverse"), entry.functions());
+        assertEquals(workDir.resolve("samples.elf"), sandboxes.loaded.get(0));
+        assertEquals(1, ((List<?>) gogo.run("warp:sandboximages")).size());
+    }
+
+    @Test
+    void callReturnsTheOutputAsTextAndHexWithItsTime() throws Exception {
+        gogo.run("warp:sandboxload samples.elf");
+        var output = (SandboxCommands.CallOutput) gogo.run("warp:sandboxcall samples.elf reverse hello world");
+        assertEquals("dlrow olleh", output.text());
+        assertEquals("646c726f77206f6c6c6568", output.hex());
+        assertEquals(11, output.bytes());
+        assertEquals(12.5, output.micros());
+        assertEquals(Duration.ofMillis(1000), sandboxes.pool.lastLimits.timeout());
+
+        var binary = (SandboxCommands.CallOutput) gogo.run("warp:sandboxcall -t 50 --hex samples.elf reverse 00ff01");
+        assertNull(binary.text(), "bytes that are not text have no text form");
+        assertEquals("01ff00", binary.hex());
+        assertEquals(Duration.ofMillis(50), sandboxes.pool.lastLimits.timeout());
+        assertTrue(gogo.print("warp:sandboxcall samples.elf reverse abc").contains("text: cba"));
+
+        var pools = (List<?>) gogo.run("warp:sandboxpools");
+        assertEquals(3, ((PoolStats) pools.get(0)).calls());
+    }
+
+    @Test
+    void callingAnImageThatIsNotLoadedSaysHowToLoadIt() {
+        Exception e = assertThrows(Exception.class, () -> gogo.run("warp:sandboxcall other.elf sum x"));
+        assertEquals("sandbox image 'other.elf' is not loaded; load it with warp:sandboxload PATH", e.getMessage());
+    }
+
+    @Test
+    void sandboxErrorsReachTheShellWithTheirSentence() throws Exception {
+        gogo.run("warp:sandboxload samples.elf");
+        SandboxException e = assertThrows(SandboxException.class, () -> gogo.run("warp:sandboxcall samples.elf nope"));
+        assertEquals("guest image 'samples.elf' has no function 'nope'", e.getMessage());
+    }
+
+    /** A sandbox service whose only function reverses its input. */
+    private static final class FakeSandboxes implements SandboxService {
+        final List<Path> loaded = new ArrayList<>();
+        FakeImage image;
+        FakePool pool;
+
+        @Override
+        public SandboxImage load(Path file) {
+            loaded.add(file);
+            image = new FakeImage(file);
+            return image;
+        }
+
+        @Override
+        public List<SandboxImage> images() {
+            return image == null ? List.of() : List.of(image);
+        }
+
+        @Override
+        public Optional<SandboxImage> image(String name) {
+            return image != null && image.name().equals(name) ? Optional.of(image) : Optional.empty();
+        }
+
+        @Override
+        public Sandbox create(SandboxImage image, SandboxConfig config) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SandboxPool pool(SandboxImage image, PoolConfig config) {
+            if (pool == null) {
+                pool = new FakePool(image, config);
+            }
+            return pool;
+        }
+
+        @Override
+        public List<SandboxPool> pools() {
+            return pool == null ? List.of() : List.of(pool);
+        }
+
+        @Override
+        public String availability() {
+            return "available";
+        }
+    }
+
+    private record FakeImage(Path source) implements SandboxImage {
+        @Override
+        public String name() {
+            return source.getFileName().toString();
+        }
+
+        @Override
+        public List<String> functions() {
+            return List.of("reverse");
+        }
+
+        @Override
+        public long loadedBytes() {
+            return 4096;
+        }
+    }
+
+    private static final class FakePool implements SandboxPool {
+        private final SandboxImage image;
+        private final PoolConfig config;
+        CallLimits lastLimits;
+        int calls;
+
+        FakePool(SandboxImage image, PoolConfig config) {
+            this.image = image;
+            this.config = config;
+        }
+
+        @Override
+        public SandboxImage image() {
+            return image;
+        }
+
+        @Override
+        public PoolConfig config() {
+            return config;
+        }
+
+        @Override
+        public CallResult call(String function, byte[] input, CallLimits limits) throws SandboxException {
+            lastLimits = limits;
+            if (!function.equals("reverse")) {
+                throw new SandboxException(SandboxException.Kind.UNKNOWN_FUNCTION, "guest image '" + image.name()
+                        + "' has no function '" + function + "'");
+            }
+            byte[] out = new byte[input.length];
+            for (int i = 0; i < input.length; i++) {
+                out[i] = input[input.length - 1 - i];
+            }
+            calls++;
+            return new CallResult(function, out, Duration.ofNanos(12_500));
+        }
+
+        @Override
+        public PoolStats stats() {
+            return new PoolStats(image.name(), 1, 0, 1, 0, calls, 0);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
