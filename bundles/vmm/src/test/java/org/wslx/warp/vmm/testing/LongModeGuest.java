@@ -32,6 +32,8 @@ public final class LongModeGuest implements AutoCloseable {
     public final GuestMemory memory;
     public final KvmVm vm;
     public final KvmVcpu vcpu;
+    /** More mappings may be added before the guest runs. */
+    public final PageTableBuilder tables;
 
     public LongModeGuest(KvmSystem kvm, byte[] code, int cpl) {
         this.kvm = kvm;
@@ -40,7 +42,7 @@ public final class LongModeGuest implements AutoCloseable {
         vm.registerMemory(memory);
         this.vcpu = vm.createVcpu(0);
         memory.write(CODE, code);
-        PageTableBuilder tables = new PageTableBuilder(memory, TABLES, 0x10000);
+        this.tables = new PageTableBuilder(memory, TABLES, 0x10000);
         tables.identityMap(0, MEMORY_SIZE, cpl == 3 ? PageFlags.USER_RWX : PageFlags.KERNEL_RWX);
         Tss64Builder tss = new Tss64Builder().rsp0(STACK_TOP - 0x8000).allowPorts(TEST_PORTS, 16);
         tss.writeTo(memory, TSS);
@@ -48,6 +50,11 @@ public final class LongModeGuest implements AutoCloseable {
         gdt.writeTo(memory, GDT);
         vcpu.setCpuid(kvm.supportedCpuid());
         vcpu.setSregs(LongModeSregs.standard(vcpu.getSregs(), gdt, GDT, tables.root(), cpl, new DescriptorTable(0, 0)));
+        restart();
+    }
+
+    /** Points the vCPU at the start of the code again. */
+    public void restart() {
         vcpu.setRegs(new Regs().rip(CODE).rsp(STACK_TOP).rflags(Regs.RFLAGS_RESERVED));
     }
 
