@@ -228,4 +228,14 @@ class JsonPolicyServiceTest {
         assertEquals("policy check: the surface name is missing", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> service.checkContract("control", null));
     }
+
+    @Test
+    void theDefaultsLetTrackBImagesRunOnTheKvmMonitorAndItsImageFormatBeUsed() {
+        JsonPolicyService service = new JsonPolicyService(policyFile(), CLOCK);
+        assertTrue(service.check(PolicySubject.PERSONALITY, "trackb").allowed());
+        assertTrue(service.check(PolicySubject.BACKEND, "kvm").allowed());
+        assertTrue(service.checkContract("personality", "1.0").allowed());
+        assertTrue(service.checkContract("image", "1.1").allowed());
+        assertTrue(service.checkContract("backend", "1.0").allowed());
+    }
 }
