@@ -1,0 +1,42 @@
+package org.wslx.warp.backend.kvm.device.power;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class PowerPortsTest {
+    private final List<String> events = new ArrayList<>();
+    private final PowerControl control = new PowerControl() {
+        @Override
+        public void powerOff(long value) {
+            events.add("off " + Long.toHexString(value));
+        }
+
+        @Override
+        public void reset() {
+            events.add("reset");
+        }
+    };
+
+    @Test
+    void anyWriteToThePowerOffPortEndsTheMachineWithItsValue() {
+        PowerOffPort port = new PowerOffPort(control);
+        port.write(0xF4, 0, new byte[] {0x78, 0x56, 0x34, 0x12});
+        port.write(0xF4, 0, new byte[] {0x01});
+        assertEquals(List.of("off 12345678", "off 1"), events);
+    }
+
+    @Test
+    void onlyTheResetCommandResets() {
+        ResetPort port = new ResetPort(control);
+        port.write(0x64, 0, new byte[] {(byte) 0xD1});
+        byte[] status = {(byte) 0xFF};
+        port.read(0x64, 0, status);
+        assertEquals(0, status[0], "input buffer empty, so a reboot path writes at once");
+        port.write(0x64, 0, new byte[] {(byte) 0xFE});
+        assertEquals(List.of("reset"), events);
+    }
+}
