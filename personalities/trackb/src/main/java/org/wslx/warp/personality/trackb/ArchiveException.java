@@ -1,7 +1,7 @@
 package org.wslx.warp.personality.trackb;
 
 /** A Track B image or archive is not valid; the message names the file or image and the problem. */
-class ArchiveException extends Exception {
+public class ArchiveException extends Exception {
     private static final long serialVersionUID = 1L;
 
     ArchiveException(String message) {

@@ -1,0 +1,148 @@
+package org.wslx.warp.bench.trackb;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.wslx.warp.personality.trackb.ImagePacker;
+
+/**
+ * Track B: boot to agent-ready of the reference kernel on WARP's KVM monitor against the QEMU
+ * backend, measured in the same run through one service, and the in-guest figures the
+ * {@code abi-bench} sample reports. Prints markdown tables.
+ * <p>
+ * Boot to agent-ready is taken as a cold {@code -d X -- hello} (the instance terminated first) less
+ * the median warm {@code -d X -- hello} of the same round: what remains is launching the machine,
+ * the kernel's boot and the control-plane handshake up to READY. The two backends alternate round
+ * by round so both see the same background load.
+ * <p>
+ * Arguments: {@code --project=DIR} (the checkout; default the working directory),
+ * {@code --rounds=N} (default 10), {@code --warm=N} warm runs per round (default 5).
+ */
+public final class TrackBBenchmark {
+    private static final String QEMU = "tb-qemu";
+    private static final String KVM = "tb-kvm";
+
+    private TrackBBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>(Map.of("project", ".", "rounds", "10", "warm", "5"));
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (!arg.startsWith("--") || eq < 0 || !options.containsKey(arg.substring(2, eq))) {
+                System.err.println("usage: TrackBBenchmark [--project=DIR] [--rounds=N] [--warm=N]");
+                System.exit(2);
+            }
+            options.put(arg.substring(2, eq), arg.substring(eq + 1));
+        }
+        Path project = Path.of(options.get("project")).toAbsolutePath().normalize();
+        int rounds = Integer.parseInt(options.get("rounds"));
+        int warmRuns = Integer.parseInt(options.get("warm"));
+        Path state = Files.createTempDirectory(Path.of("/tmp"), "wbench-trackb-");
+        Path image = ImagePacker.pack(project.resolve("personalities/trackb/target/guest/samples"), state.resolve("samples.warpb"));
+        boolean kvm = Files.isReadable(Path.of("/dev/kvm")) && Files.isWritable(Path.of("/dev/kvm"));
+
+        try (TrackBService service = new TrackBService(project.resolve("distribution/wslx"), state, "")) {
+            List<String> instances = new ArrayList<>(List.of(QEMU));
+            require(service.wslx("--import", QEMU, state.resolve(QEMU).toString(), image.toString()));
+            if (kvm) {
+                require(service.wslx("--import", KVM, state.resolve(KVM).toString(), image.toString()));
+                require(service.wslx("--manage", KVM, "--set-backend", "kvm"));
+                instances.add(KVM);
+            }
+            Map<String, BootSamples> boots = new LinkedHashMap<>();
+            for (String instance : instances) {
+                service.linkOk("-d", instance, "--", "hello"); // first boot: files into the page cache
+                boots.put(instance, new BootSamples());
+            }
+            for (int round = 0; round < rounds; round++) {
+                for (String instance : instances) {
+                    service.linkOk("--terminate", instance);
+                    long start = System.nanoTime();
+                    service.linkOk("-d", instance, "--", "hello");
+                    long cold = System.nanoTime() - start;
+                    List<Long> warm = new ArrayList<>();
+                    for (int i = 0; i < warmRuns; i++) {
+                        long s = System.nanoTime();
+                        service.linkOk("-d", instance, "--", "hello");
+                        warm.add(System.nanoTime() - s);
+                    }
+                    boots.get(instance).add(cold, median(warm));
+                }
+            }
+            System.out.println(bootTable(boots, kvm, rounds));
+            for (String instance : instances) {
+                System.out.println(abiBenchTable(instance, service.linkOk("-d", instance, "--", "abi-bench").stdout()));
+            }
+        }
+    }
+
+    /** One backend's cold runs, warm medians and their difference, per round. */
+    private static final class BootSamples {
+        final List<Long> cold = new ArrayList<>();
+        final List<Long> warm = new ArrayList<>();
+        final List<Long> boot = new ArrayList<>();
+
+        void add(long coldNanos, long warmNanos) {
+            cold.add(coldNanos);
+            warm.add(warmNanos);
+            boot.add(Math.max(0, coldNanos - warmNanos));
+        }
+    }
+
+    static String bootTable(Map<String, BootSamples> boots, boolean kvm, int rounds) {
+        StringBuilder t = new StringBuilder("### Track B: boot to agent-ready, reference kernel (" + rounds + " rounds, medians)\n\n");
+        t.append("| backend | cold `hello` ms | warm `hello` ms | boot to agent-ready ms | ratio to QEMU |\n");
+        t.append("|---|---:|---:|---:|---:|\n");
+        double qemuBoot = millis(median(boots.get(QEMU).boot));
+        for (Map.Entry<String, BootSamples> e : boots.entrySet()) {
+            BootSamples s = e.getValue();
+            double boot = millis(median(s.boot));
+            t.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %s |%n", e.getKey().equals(QEMU) ? "qemu (microvm, PVH)"
+                    : "kvm (WARP monitor, 64-bit entry)", millis(median(s.cold)), millis(median(s.warm)), boot,
+                    e.getKey().equals(QEMU) ? "1.00 (peer)" : String.format(Locale.ROOT, "%.3f", boot / qemuBoot)));
+        }
+        if (!kvm) {
+            t.append("\n/dev/kvm is absent or not usable here, so the KVM backend was not measured.\n");
+        } else {
+            double kvmBoot = millis(median(boots.get(KVM).boot));
+            t.append(String.format(Locale.ROOT, "%nGoal: ≤ 0.1× QEMU and ≤ 20 ms. Measured %.3f× and %.1f ms: %s.%n",
+                    kvmBoot / qemuBoot, kvmBoot, kvmBoot / qemuBoot <= 0.1 && kvmBoot <= 20 ? "met" : "MISSED"));
+        }
+        return t.toString();
+    }
+
+    /** The abi-bench sample prints {@code name: value unit} lines; they become rows as printed. */
+    static String abiBenchTable(String instance, String output) {
+        StringBuilder t = new StringBuilder("### Track B: in-guest figures from `abi-bench` on " + instance + "\n\n");
+        t.append("| measurement | value |\n|---|---|\n");
+        for (String line : output.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(colon + 1).matches(".*\\d.*")) {
+                t.append("| ").append(line.substring(0, colon).strip()).append(" | ").append(line.substring(colon + 1).strip())
+                        .append(" |\n");
+            }
+        }
+        return t.toString();
+    }
+
+    private static void require(TrackBService.Result r) {
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException("wslx failed: " + r.stderr().strip());
+        }
+    }
+
+    static long median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2);
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+}
