@@ -192,6 +192,23 @@ class KvmGuestTest {
     }
 
     @Test
+    void inKernelIrqchipPitAndInterruptLines() {
+        try (KvmVm vm = kvm.createVm()) {
+            vm.setTssAddress(0xfffbd000L);
+            vm.createIrqchip();
+            vm.createPit();
+            KvmVcpu vcpu = vm.createVcpu(0);
+            assertEquals(0, vcpu.id());
+            vm.interruptLine(4).pulse();
+            vm.setIrqLine(3, true);
+            vm.setIrqLine(3, false);
+            KvmException twice = assertThrows(KvmException.class, vm::createIrqchip);
+            assertTrue(twice.errno() != 0, twice.getMessage());
+            assertTrue(kvm.checkExtension(org.wslx.warp.vmm.kvm.bindings.KvmConstants.KVM_CAP_IRQCHIP) > 0);
+        }
+    }
+
+    @Test
     void missingDeviceNamesThePathAndTheCause() {
         Path missing = Path.of("/nonexistent/kvm");
         KvmException e = assertThrows(KvmException.class, () -> KvmSystem.open(missing));
