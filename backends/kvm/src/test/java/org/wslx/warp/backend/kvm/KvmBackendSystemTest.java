@@ -1,0 +1,197 @@
+package org.wslx.warp.backend.kvm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wslx.warp.backend.BackendException;
+import org.wslx.warp.backend.BackendStatus;
+import org.wslx.warp.backend.MachineExit;
+import org.wslx.warp.backend.MachineSpec;
+import org.wslx.warp.boot.BootPayload;
+import org.wslx.warp.boot.elf64.Elf64DirectBoot;
+import org.wslx.warp.vmm.kvm.KvmHostProbe;
+
+/** Boots small ELF64 guests written here on the real /dev/kvm; skipped with the reason where it is absent. */
+class KvmBackendSystemTest {
+    static final long CODE = 0x200000;
+    private final KvmBackend backend = new KvmBackend();
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void requireKvm() {
+        var host = KvmHostProbe.probe();
+        if (!host.usable()) {
+            System.out.println("skipped: " + host.summary());
+        }
+        Assumptions.assumeTrue(host.usable(), host.summary());
+        backend.configure(name -> null);
+        backend.addBootMethod(new Elf64DirectBoot());
+    }
+
+    /** Prints "OK\n" on COM1, then writes the dword at [RBX] (hvm_start_info's magic) to the power-off port. */
+    static final byte[] PRINT_AND_POWER_OFF = {
+        0x66, (byte) 0xBA, (byte) 0xF8, 0x03,       // mov dx, 0x3f8
+        (byte) 0xB0, 'O', (byte) 0xEE,               // mov al, 'O'; out dx, al
+        (byte) 0xB0, 'K', (byte) 0xEE,               // mov al, 'K'; out dx, al
+        (byte) 0xB0, '\n', (byte) 0xEE,              // mov al, '\n'; out dx, al
+        (byte) 0x8B, 0x03,                           // mov eax, [rbx]
+        0x66, (byte) 0xBA, (byte) 0xF4, 0x00,        // mov dx, 0xf4
+        (byte) 0xEF,                                 // out dx, eax
+        (byte) 0xF4, (byte) 0xEB, (byte) 0xFD        // hlt; jmp back to hlt
+    };
+    static final byte[] SPIN = {(byte) 0xEB, (byte) 0xFE};          // jmp $
+    static final byte[] UNDEFINED = {0x0F, 0x0B};                    // ud2 with no IDT: a triple fault
+
+    Path guest(String name, byte[] code) throws IOException {
+        return Files.write(dir.resolve(name), new TestElf().entry(CODE).segment(CODE, code, 0x1000, 5).build());
+    }
+
+    MachineSpec spec(String name, Path kernel, String method) {
+        Path run = dir.resolve("run-" + name);
+        return new MachineSpec(name, new BootPayload(method, kernel, List.of(), "warp.test=1"), 1, 64, List.of(), run,
+                run.resolve("console.log"));
+    }
+
+    @Test
+    void bootsAnElf64GuestThatPrintsAndPowersOff() throws Exception {
+        KvmMachine vm = (KvmMachine) backend.launch(spec("hello", guest("hello.elf", PRINT_AND_POWER_OFF), "elf64"));
+        MachineExit exit = vm.exit().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        System.out.println("launch: " + vm.timings());
+        assertTrue(exit.requested(), exit.reason());
+        assertEquals("instance 'hello': the guest powered itself off (wrote 0x336ec578 to port 0xf4).", exit.reason(),
+                "RBX pointed at hvm_start_info");
+        assertEquals("OK", vm.consoleTail(5));
+        assertEquals("OK\n", Files.readString(dir.resolve("run-hello/console.log")));
+        assertFalse(Files.exists(vm.memoryFile().orElseThrow()), "memory file removed");
+    }
+
+    @Test
+    void measuresLaunchTime() throws Exception {
+        Path kernel = guest("hello.elf", PRINT_AND_POWER_OFF);
+        List<Long> totals = new ArrayList<>();
+        List<String> breakdowns = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            long t0 = System.nanoTime();
+            KvmMachine vm = (KvmMachine) backend.launch(spec("m" + i, kernel, "elf64"));
+            long launched = System.nanoTime() - t0;
+            vm.exit().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            if (i >= 5) {
+                totals.add(launched);
+                breakdowns.add(vm.timings().toString());
+            }
+        }
+        Collections.sort(totals);
+        System.out.printf("launch (spec -> vCPU running), 20 runs after 5 warm-up: median %.2f ms, min %.2f ms, max %.2f ms%n",
+                totals.get(10) / 1e6, totals.get(0) / 1e6, totals.get(19) / 1e6);
+        System.out.println("phases of the last run: " + breakdowns.get(breakdowns.size() - 1));
+    }
+
+    @Test
+    void stopEndsASpinningGuestAndRemovesItsMemoryFile() throws Exception {
+        KvmMachine vm = (KvmMachine) backend.launch(spec("spin", guest("spin.elf", SPIN), "elf64"));
+        Path memoryFile = vm.memoryFile().orElseThrow();
+        assertEquals(dir.resolve("run-spin"), memoryFile.getParent(), "guest memory is a file in the runtime directory");
+        assertTrue(Files.exists(memoryFile));
+        vm.stop(Duration.ofSeconds(1));
+        MachineExit exit = vm.exit().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(new MachineExit(true, "instance 'spin': stopped by the host."), exit);
+        assertFalse(Files.exists(memoryFile));
+        vm.stop(Duration.ZERO); // idempotent
+        assertThrows(BackendException.class, vm::controlChannel);
+    }
+
+    @Test
+    void aTripleFaultEndsTheMachineWithTheConsoleTail() throws Exception {
+        KvmMachine vm = (KvmMachine) backend.launch(spec("fault", guest("fault.elf", UNDEFINED), "elf64"));
+        MachineExit exit = vm.exit().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertFalse(exit.requested());
+        assertTrue(exit.reason().startsWith("instance 'fault': the guest shut down (a triple fault does this)"), exit.reason());
+        assertTrue(exit.reason().contains("Last console lines:"), exit.reason());
+    }
+
+    @Test
+    void deactivatingTheBackendStopsItsMachines() throws Exception {
+        KvmMachine vm = (KvmMachine) backend.launch(spec("spin2", guest("spin.elf", SPIN), "elf64"));
+        backend.deactivate();
+        MachineExit exit = vm.exit().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertTrue(exit.requested(), exit.reason());
+    }
+
+    @Test
+    void theControlChannelIsHandedOutOnce() throws Exception {
+        KvmMachine vm = (KvmMachine) backend.launch(spec("chan", guest("spin.elf", SPIN), "elf64"));
+        try {
+            assertTrue(vm.controlChannel().describe().contains("virtio console"));
+            assertThrows(BackendException.class, vm::controlChannel);
+        } finally {
+            vm.stop(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void aKernelThatIsNotElf64IsAClearError() throws Exception {
+        Path junk = Files.write(dir.resolve("junk.bin"), "not a kernel".getBytes());
+        BackendException e = assertThrows(BackendException.class, () -> backend.launch(spec("junk", junk, "elf64")));
+        assertEquals("instance 'junk': kernel '" + junk + "': is not an ELF file (no \\x7fELF magic)", e.getMessage());
+    }
+
+    @Test
+    void aSegmentOutsideMemoryIsAClearError() throws Exception {
+        Path big = Files.write(dir.resolve("big.elf"), new TestElf().entry(CODE).segment(CODE, SPIN, 0x1000, 5)
+                .segment(0x7000000, new byte[16], 0x2000000, 6).build());
+        BackendException e = assertThrows(BackendException.class, () -> backend.launch(spec("big", big, "elf64")));
+        assertEquals("instance 'big': kernel '" + big + "': segment 1 [0x7000000, 0x9000000) lies outside guest RAM [RAM [0x0, 0x4000000)]",
+                e.getMessage());
+    }
+
+    @Test
+    void anAbsentKvmDeviceIsAClearError() throws Exception {
+        KvmBackend broken = new KvmBackend();
+        broken.configure(name -> KvmBackend.DEVICE_PROPERTY.equals(name) ? "/nonexistent/kvm" : null);
+        broken.addBootMethod(new Elf64DirectBoot());
+        BackendStatus status = broken.status();
+        assertFalse(status.available());
+        assertTrue(status.detail().contains("/nonexistent/kvm"), status.detail());
+        BackendException e = assertThrows(BackendException.class, () -> broken.launch(spec("nokvm", guest("x.elf", SPIN), "elf64")));
+        assertTrue(e.getMessage().startsWith("instance 'nokvm': ") && e.getMessage().contains("/nonexistent/kvm"), e.getMessage());
+        System.out.println("absent device: " + e.getMessage());
+    }
+
+    @Test
+    void aMissingBootMethodIsAClearError() throws Exception {
+        BackendException e = assertThrows(BackendException.class, () -> backend.launch(spec("nolinux", guest("x.elf", SPIN), "linux")));
+        assertEquals("instance 'nolinux': boot method 'linux' is not available: no MemoryLoadingBootMethod service with "
+                + "warp.boot.method=linux is registered (is its bundle active?).", e.getMessage());
+        e = assertThrows(BackendException.class, () -> backend.launch(spec("uefi", guest("x.elf", SPIN), "uefi")));
+        assertEquals("instance 'uefi': the kvm backend cannot perform boot method 'uefi'; it supports " + KvmBackend.BOOT_METHODS + ".",
+                e.getMessage());
+    }
+
+    @Test
+    void statusSaysWhatKindOfKvmThisIs() {
+        BackendStatus status = backend.status();
+        System.out.println("status: " + status);
+        assertTrue(status.available());
+        if (KvmHostProbe.probe().pvm()) {
+            assertEquals("kvm_pvm", status.accelerator());
+            assertTrue(status.detail().contains("use the qemu backend for Linux guests"), status.detail());
+        }
+    }
+}
