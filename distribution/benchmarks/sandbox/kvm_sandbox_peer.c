@@ -37,10 +37,19 @@ struct image {
 struct vm { int vm, vcpu, memfd; uint8_t *mem; struct kvm_run *run; size_t run_size; };
 
 static int kvm;
-
 static void die(const char *what) {
     fprintf(stderr, "kvm_sandbox_peer: %s: %s\n", what, strerror(errno));
     exit(2);
+}
+
+static struct kvm_cpuid2 *cpuid;
+
+/* Read once, set on every vCPU, as the monitor does: hardware KVM refuses EFER.LME/NXE without it. */
+static void read_supported_cpuid(void) {
+    int n = 256;
+    cpuid = calloc(1, sizeof *cpuid + n * sizeof(struct kvm_cpuid_entry2));
+    cpuid->nent = n;
+    if (ioctl(kvm, KVM_GET_SUPPORTED_CPUID, cpuid) < 0) die("KVM_GET_SUPPORTED_CPUID");
 }
 
 static uint64_t now_ns(void) {
@@ -188,6 +197,7 @@ static void create_vm(struct vm *v, const struct image *im, int private_snapshot
     v->run_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
     v->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->vcpu, 0);
     if (v->run == MAP_FAILED) die("mmap kvm_run");
+    if (ioctl(v->vcpu, KVM_SET_CPUID2, cpuid) < 0) die("KVM_SET_CPUID2");
     set_sregs(v, im);
 }
 
@@ -218,6 +228,7 @@ int main(int argc, char **argv) {
 
     kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
     if (kvm < 0) die("/dev/kvm");
+    read_supported_cpuid();
     struct vm v;
     if (warm) create_vm(&v, &im, 1);
     for (long i = 0; i < iterations; i++) {

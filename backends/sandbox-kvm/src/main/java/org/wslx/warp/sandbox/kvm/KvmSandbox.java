@@ -2,7 +2,6 @@ package org.wslx.warp.sandbox.kvm;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -43,7 +42,7 @@ final class KvmSandbox implements Sandbox {
     private final GuestMemory memory;
     private final KvmVm vm;
     private final KvmVcpu vcpu;
-    private final CallTimer timer;
+    private final CallWatchdog watchdog;
     private final Consumer<KvmSandbox> onClose;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean usable = true;
@@ -51,7 +50,7 @@ final class KvmSandbox implements Sandbox {
     private boolean released; // guarded by this
 
     private KvmSandbox(LoadedImage image, SandboxConfig config, MachineImage machine, GuestMemory memory, KvmVm vm,
-            KvmVcpu vcpu, CallTimer timer, Consumer<KvmSandbox> onClose) {
+            KvmVcpu vcpu, CallWatchdog watchdog, Consumer<KvmSandbox> onClose) {
         this.image = image;
         this.config = config;
         this.machine = machine;
@@ -59,13 +58,13 @@ final class KvmSandbox implements Sandbox {
         this.memory = memory;
         this.vm = vm;
         this.vcpu = vcpu;
-        this.timer = timer;
+        this.watchdog = watchdog;
         this.onClose = onClose;
     }
 
     /** Creates the VM, loads the machine image, sets the vCPU up at CPL 3 and takes the snapshot. */
     static KvmSandbox create(KvmSystem kvm, List<CpuidEntry> cpuid, LoadedImage image, SandboxConfig config,
-            CallTimer timer, Consumer<KvmSandbox> onClose) throws SandboxException {
+            CallWatchdog watchdog, Consumer<KvmSandbox> onClose) throws SandboxException {
         MachineImage machine = image.machineFor(config);
         GuestMemory memory = null;
         KvmVm vm = null;
@@ -82,7 +81,7 @@ final class KvmSandbox implements Sandbox {
             // Hardware KVM refuses long mode and no-execute in EFER unless CPUID offers them.
             vcpu.setCpuid(cpuid);
             vcpu.setSregs(SandboxRegisters.entrySregs(machine.cpu()));
-            return new KvmSandbox(image, config, machine, memory, vm, vcpu, timer, onClose);
+            return new KvmSandbox(image, config, machine, memory, vm, vcpu, watchdog, onClose);
         } catch (KvmException | IllegalStateException | IllegalArgumentException e) {
             if (vm != null) {
                 vm.close();
@@ -141,11 +140,11 @@ final class KvmSandbox implements Sandbox {
             vcpu.setRegs(SandboxRegisters.callRegs(layout, machine.entry(), address, input.length, capacity));
             long timeout = limits.timeout().toNanos();
             int result;
-            ScheduledFuture<?> kick = timer.after(timeout, vcpu::kick);
+            CallWatchdog.Watch watch = watchdog.watch(start + timeout, vcpu::kick);
             try {
                 result = runUntilDone(function, start + timeout, limits.timeout());
             } finally {
-                kick.cancel(false);
+                watch.cancel();
             }
             if (result < 0 || result > capacity) {
                 memory.resetToSnapshot();

@@ -38,7 +38,7 @@ import org.wslx.warp.vmm.kvm.KvmSystem;
 @Component(service = SandboxService.class)
 public final class KvmSandboxService implements SandboxService, AutoCloseable {
     private final Path device;
-    private final CallTimer timer = new CallTimer();
+    private final CallWatchdog watchdog = new CallWatchdog();
     private final Map<String, LoadedImage> images = new ConcurrentHashMap<>();
     private final Map<String, KvmSandboxPool> pools = new ConcurrentHashMap<>();
     private final Set<KvmSandbox> live = ConcurrentHashMap.newKeySet();
@@ -102,7 +102,7 @@ public final class KvmSandboxService implements SandboxService, AutoCloseable {
             system = kvm();
             leaves = cpuid;
         }
-        KvmSandbox sandbox = KvmSandbox.create(system, leaves, image, config, timer, live::remove);
+        KvmSandbox sandbox = KvmSandbox.create(system, leaves, image, config, watchdog, live::remove);
         live.add(sandbox);
         if (closed) {
             sandbox.close();
@@ -191,7 +191,7 @@ public final class KvmSandboxService implements SandboxService, AutoCloseable {
         for (KvmSandbox sandbox : List.copyOf(live)) {
             sandbox.close();
         }
-        timer.close();
+        watchdog.close();
         synchronized (this) {
             if (kvm != null) {
                 kvm.close();
