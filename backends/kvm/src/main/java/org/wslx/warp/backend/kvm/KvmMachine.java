@@ -46,6 +46,9 @@ import org.wslx.warp.vmm.vcpu.VcpuExitHandler;
  */
 final class KvmMachine implements VirtualMachine, PowerControl {
     static final String MEMORY_FILE = "guest-memory";
+    /** The launch phases {@link LaunchTimings} records, in order. */
+    static final List<String> PHASES = List.of("memory", "vm", "irqchip", "pit", "memory slots", "load", "devices", "vcpus",
+            "running");
     private static final int TAIL_LINES = 20;
 
     private final MachineSpec spec;
@@ -105,10 +108,13 @@ final class KvmMachine implements VirtualMachine, PowerControl {
         timings.mark("memory");
         vm = kvm.createVm();
         vm.setTssAddress(MachineLayout.VMX_TSS);
-        vm.createIrqchip();
-        vm.createPit();
-        vm.registerMemory(memory);
         timings.mark("vm");
+        vm.createIrqchip();
+        timings.mark("irqchip");
+        vm.createPit();
+        timings.mark("pit");
+        vm.registerMemory(memory);
+        timings.mark("memory slots");
         EntryState entry = bootMethod.load(payload, new LoadTarget(memory, layout), layout);
         timings.mark("load");
 
@@ -133,11 +139,18 @@ final class KvmMachine implements VirtualMachine, PowerControl {
         bootstrap.setSregs(EntryRegisters.sregs(bootstrap.getSregs(), entry));
         bootstrap.setRegs(EntryRegisters.regs(entry));
         timings.mark("vcpus");
-        // Application processors wait in the in-kernel irqchip for the guest's INIT/SIPI.
-        for (KvmVcpu vcpu : created) {
-            VcpuHandle handle = VcpuHandle.start(vcpu, ports, mmio, VcpuExitHandler.DEFAULT, false);
-            vcpus.add(handle);
-            handle.finished().thenAcceptAsync(this::vcpuFinished, KvmMachine::onTeardownThread);
+        // Every handle is known before any vCPU runs: a guest may power off within microseconds, and
+        // the teardown must then find all of them. Application processors wait in the in-kernel
+        // irqchip for the guest's INIT/SIPI.
+        synchronized (this) {
+            for (KvmVcpu vcpu : created) {
+                VcpuHandle handle = VcpuHandle.start(vcpu, ports, mmio, VcpuExitHandler.DEFAULT, true);
+                vcpus.add(handle);
+                handle.finished().thenAcceptAsync(this::vcpuFinished, KvmMachine::onTeardownThread);
+            }
+        }
+        for (VcpuHandle handle : vcpus) {
+            handle.resume();
         }
         timings.mark("running");
     }
@@ -183,13 +196,27 @@ final class KvmMachine implements VirtualMachine, PowerControl {
 
     /** Tears the machine down once; the first caller's reason is the one reported. */
     private void end(boolean requested, String reason) {
+        List<VcpuHandle> handles;
         synchronized (this) {
             if (ending) {
                 return;
             }
             ending = true;
+            handles = List.copyOf(vcpus);
         }
-        for (VcpuHandle handle : vcpus) {
+        try {
+            release(handles);
+        } finally {
+            String tail = consoleLog.tail(TAIL_LINES);
+            consoleLog.close();
+            String message = "instance '" + spec.instanceName() + "': " + reason
+                    + (requested ? "." : ". Last console lines:\n" + tail);
+            exit.complete(new MachineExit(requested, message));
+        }
+    }
+
+    private void release(List<VcpuHandle> handles) {
+        for (VcpuHandle handle : handles) {
             try {
                 handle.close();
             } catch (InterruptedException e) {
@@ -199,16 +226,12 @@ final class KvmMachine implements VirtualMachine, PowerControl {
             }
         }
         console.disconnect("instance '" + spec.instanceName() + "': the machine has ended");
-        String tail = consoleLog.tail(TAIL_LINES);
         if (vm != null) {
             vm.close();
         }
         if (memory != null) {
             memory.close();
         }
-        consoleLog.close();
-        String message = "instance '" + spec.instanceName() + "': " + reason + (requested ? "." : ". Last console lines:\n" + tail);
-        exit.complete(new MachineExit(requested, message));
     }
 
     @Override

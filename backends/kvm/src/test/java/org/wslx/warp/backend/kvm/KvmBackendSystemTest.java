@@ -85,22 +85,55 @@ class KvmBackendSystemTest {
     @Test
     void measuresLaunchTime() throws Exception {
         Path kernel = guest("hello.elf", PRINT_AND_POWER_OFF);
+        int warmUp = 20;
+        int runs = 60;
         List<Long> totals = new ArrayList<>();
-        List<String> breakdowns = new ArrayList<>();
-        for (int i = 0; i < 25; i++) {
+        java.util.Map<String, List<Long>> phases = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < warmUp + runs; i++) {
             long t0 = System.nanoTime();
             KvmMachine vm = (KvmMachine) backend.launch(spec("m" + i, kernel, "elf64"));
             long launched = System.nanoTime() - t0;
             vm.exit().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            if (i >= 5) {
+            if (i >= warmUp) {
                 totals.add(launched);
-                breakdowns.add(vm.timings().toString());
+                vm.timings().phases().forEach((k, v) -> phases.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
             }
         }
-        Collections.sort(totals);
-        System.out.printf("launch (spec -> vCPU running), 20 runs after 5 warm-up: median %.2f ms, min %.2f ms, max %.2f ms%n",
-                totals.get(10) / 1e6, totals.get(0) / 1e6, totals.get(19) / 1e6);
-        System.out.println("phases of the last run: " + breakdowns.get(breakdowns.size() - 1));
+        System.out.printf("launch (spec -> vCPU running), %d runs after %d warm-up: median %.2f ms, min %.2f ms, max %.2f ms%n",
+                runs, warmUp, median(totals) / 1e6, Collections.min(totals) / 1e6, Collections.max(totals) / 1e6);
+        StringBuilder b = new StringBuilder("median per phase:");
+        for (String phase : KvmMachine.PHASES) {
+            b.append(String.format(" %s %.2f ms;", phase, median(phases.getOrDefault(phase, List.of(0L))) / 1e6));
+        }
+        System.out.println(b);
+    }
+
+    /** Many launches in a row; run with -Dwarp.kvm.stress=N. On a hang, prints every thread's stack. */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "warp.kvm.stress", matches = "\\d+")
+    void launchesManyMachinesInARow() throws Exception {
+        Path kernel = guest("hello.elf", PRINT_AND_POWER_OFF);
+        int n = Integer.parseInt(System.getProperty("warp.kvm.stress"));
+        for (int i = 0; i < n; i++) {
+            KvmMachine vm = (KvmMachine) backend.launch(spec("s" + i, kernel, "elf64"));
+            try {
+                vm.exit().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                Thread.getAllStackTraces().forEach((t, st) -> {
+                    System.out.println("THREAD " + t.getName() + " " + t.getState());
+                    for (StackTraceElement el : st) {
+                        System.out.println("    at " + el);
+                    }
+                });
+                throw new AssertionError("launch " + i + " did not end; console: " + vm.consoleTail(5), e);
+            }
+        }
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
     }
 
     @Test
