@@ -25,6 +25,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.wslx.warp.backend.Backend;
 import org.wslx.warp.boot.BootMethod;
+import org.wslx.warp.control.Capability;
 import org.wslx.warp.control.ControlPlane;
 import org.wslx.warp.control.ExecRequest;
 import org.wslx.warp.control.GuestProcess;
@@ -245,7 +246,11 @@ public class WarpInstanceManager implements InstanceManager {
     public GuestProcess exec(String name, ExecRequest request) throws InstanceException {
         InstanceRecord record = record(name);
         Boot boot = running(name);
-        ExecRequest effective = request.user().isEmpty() ? request.withUser(record.manifest().defaultUser()) : request;
+        // A guest without users (no USERS capability, e.g. a Track B kernel) runs every program as
+        // its only principal; naming the image's default user to it would only be refused.
+        boolean guestHasUsers = boot.session().guest().capabilities().contains(Capability.USERS);
+        ExecRequest effective = request.user().isEmpty() && guestHasUsers
+                ? request.withUser(record.manifest().defaultUser()) : request;
         return instance(name).exec(boot, effective);
     }
 
