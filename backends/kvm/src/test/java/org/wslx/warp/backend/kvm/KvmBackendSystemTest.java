@@ -130,6 +130,23 @@ class KvmBackendSystemTest {
         }
     }
 
+    /** Boots a kernel named by -Dwarp.kvm.kernel=FILE through elf64 for a few seconds and prints what it did. */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "warp.kvm.kernel", matches = ".+")
+    void bootsTheGivenKernel() throws Exception {
+        Path kernel = Path.of(System.getProperty("warp.kvm.kernel"));
+        long t0 = System.nanoTime();
+        KvmMachine vm = (KvmMachine) backend.launch(spec("given", kernel, "elf64"));
+        System.out.println("launch: " + vm.timings());
+        try {
+            MachineExit exit = vm.exit().toCompletableFuture().get(Long.getLong("warp.kvm.seconds", 5), TimeUnit.SECONDS);
+            System.out.printf("ended after %.1f ms: %s%n", (System.nanoTime() - t0) / 1e6, exit);
+        } catch (java.util.concurrent.TimeoutException e) {
+            System.out.println("still running; console:\n" + vm.consoleTail(40));
+            vm.stop(Duration.ZERO);
+        }
+    }
+
     private static long median(List<Long> values) {
         List<Long> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
