@@ -20,6 +20,7 @@
 #define WARP_SANDBOX_H
 
 typedef unsigned char warp_u8;
+typedef unsigned short warp_u16;
 typedef unsigned int warp_u32;
 typedef unsigned long warp_u64;
 typedef unsigned long warp_size;

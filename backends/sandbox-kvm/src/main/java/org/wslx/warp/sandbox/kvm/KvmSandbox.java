@@ -43,6 +43,7 @@ final class KvmSandbox implements Sandbox {
     private final KvmVm vm;
     private final KvmVcpu vcpu;
     private final CallWatchdog watchdog;
+    private final VectorStateReset vectorReset;
     private final Consumer<KvmSandbox> onClose;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean usable = true;
@@ -50,7 +51,7 @@ final class KvmSandbox implements Sandbox {
     private boolean released; // guarded by this
 
     private KvmSandbox(LoadedImage image, SandboxConfig config, MachineImage machine, GuestMemory memory, KvmVm vm,
-            KvmVcpu vcpu, CallWatchdog watchdog, Consumer<KvmSandbox> onClose) {
+            KvmVcpu vcpu, CallWatchdog watchdog, VectorStateReset vectorReset, Consumer<KvmSandbox> onClose) {
         this.image = image;
         this.config = config;
         this.machine = machine;
@@ -59,12 +60,14 @@ final class KvmSandbox implements Sandbox {
         this.vm = vm;
         this.vcpu = vcpu;
         this.watchdog = watchdog;
+        this.vectorReset = vectorReset;
         this.onClose = onClose;
     }
 
     /** Creates the VM, loads the machine image, sets the vCPU up at CPL 3 and takes the snapshot. */
     static KvmSandbox create(KvmSystem kvm, List<CpuidEntry> cpuid, LoadedImage image, SandboxConfig config,
-            CallWatchdog watchdog, Consumer<KvmSandbox> onClose) throws SandboxException {
+            CallWatchdog watchdog, VectorStateReset vectorReset, Consumer<KvmSandbox> onClose)
+            throws SandboxException {
         MachineImage machine = image.machineFor(config);
         GuestMemory memory = null;
         KvmVm vm = null;
@@ -81,7 +84,8 @@ final class KvmSandbox implements Sandbox {
             // Hardware KVM refuses long mode and no-execute in EFER unless CPUID offers them.
             vcpu.setCpuid(cpuid);
             vcpu.setSregs(SandboxRegisters.entrySregs(machine.cpu()));
-            return new KvmSandbox(image, config, machine, memory, vm, vcpu, watchdog, onClose);
+            vectorReset.captureFrom(vcpu);
+            return new KvmSandbox(image, config, machine, memory, vm, vcpu, watchdog, vectorReset, onClose);
         } catch (KvmException | IllegalStateException | IllegalArgumentException e) {
             if (vm != null) {
                 vm.close();
@@ -147,12 +151,12 @@ final class KvmSandbox implements Sandbox {
                 watch.cancel();
             }
             if (result < 0 || result > capacity) {
-                memory.resetToSnapshot();
+                resetForNextCall(function);
                 throw resultError(function, result, capacity);
             }
             byte[] output = memory.read(layout.outputBase(), result);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            memory.resetToSnapshot();
+            resetForNextCall(function);
             return new CallResult(function, output, elapsed);
         } finally {
             lock.unlock();
@@ -187,6 +191,17 @@ final class KvmSandbox implements Sandbox {
             }
             throw discard(new SandboxException(Kind.UNEXPECTED_EXIT, prefix(function)
                     + "the guest left the sandbox protocol: " + exit));
+        }
+    }
+
+    /** Memory back to the snapshot, FPU and vector registers to power-on; general registers are set per call. */
+    private void resetForNextCall(String function) throws SandboxException {
+        memory.resetToSnapshot();
+        try {
+            vectorReset.reset(vcpu);
+        } catch (KvmException e) {
+            throw discard(new SandboxException(Kind.UNEXPECTED_EXIT, prefix(function)
+                    + "cannot reset the vCPU's vector registers: " + e.getMessage(), e));
         }
     }
 

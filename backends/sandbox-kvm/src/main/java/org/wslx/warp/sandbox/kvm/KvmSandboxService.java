@@ -39,6 +39,7 @@ import org.wslx.warp.vmm.kvm.KvmSystem;
 public final class KvmSandboxService implements SandboxService, AutoCloseable {
     private final Path device;
     private final CallWatchdog watchdog = new CallWatchdog();
+    private final VectorStateReset vectorReset = new VectorStateReset();
     private final Map<String, LoadedImage> images = new ConcurrentHashMap<>();
     private final Map<String, KvmSandboxPool> pools = new ConcurrentHashMap<>();
     private final Set<KvmSandbox> live = ConcurrentHashMap.newKeySet();
@@ -102,7 +103,8 @@ public final class KvmSandboxService implements SandboxService, AutoCloseable {
             system = kvm();
             leaves = cpuid;
         }
-        KvmSandbox sandbox = KvmSandbox.create(system, leaves, image, config, watchdog, live::remove);
+        KvmSandbox sandbox = KvmSandbox.create(system, leaves, image, config, watchdog, vectorReset,
+                live::remove);
         live.add(sandbox);
         if (closed) {
             sandbox.close();

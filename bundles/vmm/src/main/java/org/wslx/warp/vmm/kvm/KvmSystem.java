@@ -8,6 +8,7 @@ import org.wslx.warp.vmm.kvm.bindings.Errno;
 import org.wslx.warp.vmm.kvm.bindings.KvmCalls;
 import org.wslx.warp.vmm.kvm.bindings.KvmConstants;
 import org.wslx.warp.vmm.kvm.bindings.NativeException;
+import org.wslx.warp.vmm.kvm.bindings.XsaveBuffer;
 
 /**
  * The open KVM device. {@link #open()} checks the API version and the capabilities this monitor relies on, so a
@@ -24,12 +25,14 @@ public final class KvmSystem implements AutoCloseable {
     private final Path device;
     private final int fd;
     private final int vcpuMmapSize;
+    private final int xsaveSize;
     private volatile boolean closed;
 
-    private KvmSystem(Path device, int fd, int vcpuMmapSize) {
+    private KvmSystem(Path device, int fd, int vcpuMmapSize, int xsaveSize) {
         this.device = device;
         this.fd = fd;
         this.vcpuMmapSize = vcpuMmapSize;
+        this.xsaveSize = xsaveSize;
     }
 
     public static KvmSystem open() {
@@ -62,7 +65,7 @@ public final class KvmSystem implements AutoCloseable {
                 }
             }
             int mmapSize = KvmCalls.ioctl(fd, KvmConstants.KVM_GET_VCPU_MMAP_SIZE, 0, "KVM_GET_VCPU_MMAP_SIZE");
-            return new KvmSystem(device, fd, mmapSize);
+            return new KvmSystem(device, fd, mmapSize, xsaveSize(fd));
         } catch (NativeException e) {
             KvmCalls.close(fd);
             throw new KvmException(device + " is not usable: " + e.getMessage(), e.errno(), e);
@@ -70,6 +73,16 @@ public final class KvmSystem implements AutoCloseable {
             KvmCalls.close(fd);
             throw e;
         }
+    }
+
+    /** 0 without KVM_CAP_XSAVE; else KVM_CAP_XSAVE2's size when it exceeds struct kvm_xsave, else 4096. */
+    private static int xsaveSize(int fd) {
+        if (KvmCalls.ioctl(fd, KvmConstants.KVM_CHECK_EXTENSION, KvmConstants.KVM_CAP_XSAVE, "KVM_CHECK_EXTENSION") <= 0) {
+            return 0;
+        }
+        int xsave2 = KvmCalls.ioctl(fd, KvmConstants.KVM_CHECK_EXTENSION, KvmConstants.KVM_CAP_XSAVE2,
+                "KVM_CHECK_EXTENSION");
+        return Math.max(XsaveBuffer.KVM_XSAVE_SIZE, xsave2);
     }
 
     private static String openAdvice(Path device, int errno) {
@@ -91,6 +104,7 @@ public final class KvmSystem implements AutoCloseable {
             case KvmConstants.KVM_CAP_EXT_CPUID -> "KVM_CAP_EXT_CPUID";
             case KvmConstants.KVM_CAP_PIT2 -> "KVM_CAP_PIT2";
             case KvmConstants.KVM_CAP_IMMEDIATE_EXIT -> "KVM_CAP_IMMEDIATE_EXIT";
+            case KvmConstants.KVM_CAP_XSAVE -> "KVM_CAP_XSAVE";
             default -> "capability " + cap;
         };
     }
@@ -126,7 +140,7 @@ public final class KvmSystem implements AutoCloseable {
         } catch (NativeException e) {
             throw new KvmException(device + ": cannot create a VM: " + e.getMessage(), e.errno(), e);
         }
-        return new KvmVm(vmFd, vcpuMmapSize);
+        return new KvmVm(vmFd, vcpuMmapSize, xsaveSize);
     }
 
     private int fd() {

@@ -7,10 +7,12 @@ import org.wslx.warp.vmm.kvm.bindings.HostMapping;
 import org.wslx.warp.vmm.kvm.bindings.KickSignal;
 import org.wslx.warp.vmm.kvm.bindings.KvmCalls;
 import org.wslx.warp.vmm.kvm.bindings.KvmConstants;
+import org.wslx.warp.vmm.kvm.bindings.KvmFpu;
 import org.wslx.warp.vmm.kvm.bindings.KvmRegs;
 import org.wslx.warp.vmm.kvm.bindings.KvmRunLayout;
 import org.wslx.warp.vmm.kvm.bindings.KvmSregs;
 import org.wslx.warp.vmm.kvm.bindings.NativeException;
+import org.wslx.warp.vmm.kvm.bindings.XsaveBuffer;
 
 /**
  * One virtual CPU. {@link #run()} enters the guest on the calling thread and returns the typed reason it left.
@@ -37,11 +39,19 @@ public final class KvmVcpu implements AutoCloseable {
     /** Where the kernel expects the answer to the last IO-in or MMIO-read exit; -1 when none is pending. */
     private int pendingInOffset = -1;
     private int pendingInLength;
+    /** XSAVE area size for this VM (0: the host has no KVM_CAP_XSAVE). */
+    private final int xsaveSize;
+    /** Native buffer for XSAVE transfers, made on first use; guarded by itself via xsaveLock. */
+    private final Object xsaveLock = new Object();
+    private XsaveBuffer xsave;
+    /** The state the buffer holds right now, so loading the same state again skips the copy; guarded by xsaveLock. */
+    private XsaveState xsaveHeld;
 
-    KvmVcpu(int id, int fd, HostMapping run) {
+    KvmVcpu(int id, int fd, HostMapping run, int xsaveSize) {
         this.id = id;
         this.fd = fd;
         this.run = run;
+        this.xsaveSize = xsaveSize;
     }
 
     public int id() {
@@ -74,6 +84,89 @@ public final class KvmVcpu implements AutoCloseable {
 
     public void setSregs(Sregs sregs) {
         call(KvmConstants.KVM_SET_SREGS, SregsCodec.toNative(sregs), "KVM_SET_SREGS");
+    }
+
+    /**
+     * The legacy FPU/SSE state ({@code KVM_GET_FPU}). KVM does not report MXCSR here (the field stays 0); use
+     * {@link #getXsave()} to read it.
+     */
+    public FpuState getFpu() {
+        KvmFpu f = new KvmFpu();
+        call(KvmConstants.KVM_GET_FPU, f, "KVM_GET_FPU");
+        return new FpuState(f.fpr, f.fcw & 0xffff, f.fsw & 0xffff, f.ftwx & 0xff, f.last_opcode & 0xffff, f.last_ip,
+                f.last_dp, f.xmm, f.mxcsr);
+    }
+
+    /**
+     * Loads the legacy FPU/SSE state ({@code KVM_SET_FPU}). KVM ignores the MXCSR field, and YMM and the other XSAVE
+     * components are left as they are: to reset everything a guest can observe, use {@link #setXsave(XsaveState)}.
+     */
+    public void setFpu(FpuState state) {
+        KvmFpu f = new KvmFpu();
+        f.fpr = state.fpr();
+        f.fcw = (short) state.fcw();
+        f.fsw = (short) state.fsw();
+        f.ftwx = (byte) state.ftwx();
+        f.last_opcode = (short) state.lastOpcode();
+        f.last_ip = state.lastIp();
+        f.last_dp = state.lastDp();
+        f.xmm = state.xmm();
+        f.mxcsr = state.mxcsr();
+        call(KvmConstants.KVM_SET_FPU, f, "KVM_SET_FPU");
+    }
+
+    /** Whether this host's KVM exchanges the whole XSAVE state ({@code KVM_CAP_XSAVE}); if not, only the FPU calls work. */
+    public boolean supportsXsave() {
+        return xsaveSize > 0;
+    }
+
+    /** The whole FPU and vector state ({@code KVM_GET_XSAVE}, or KVM_GET_XSAVE2 for areas above 4 KiB). */
+    public XsaveState getXsave() {
+        synchronized (xsaveLock) {
+            XsaveBuffer buffer = xsaveBuffer();
+            try {
+                xsaveHeld = null;
+                buffer.load(fd());
+            } catch (NativeException e) {
+                throw new KvmException("vCPU " + id + ": " + e.getMessage(), e.errno(), e);
+            }
+            return new XsaveState(buffer.read());
+        }
+    }
+
+    /**
+     * Loads a whole FPU and vector state, usually one {@link #getXsave()} returned earlier ({@code KVM_SET_XSAVE}).
+     * Loading the same object repeatedly costs only the system call.
+     */
+    public void setXsave(XsaveState state) {
+        if (state.size() != xsaveSize) {
+            throw new IllegalArgumentException("vCPU " + id + ": XSAVE state of " + state.size()
+                    + " bytes does not fit this VM's XSAVE area of " + xsaveSize + " bytes");
+        }
+        synchronized (xsaveLock) {
+            XsaveBuffer buffer = xsaveBuffer();
+            if (xsaveHeld != state) {
+                buffer.write(state.raw());
+                xsaveHeld = state;
+            }
+            try {
+                buffer.store(fd());
+            } catch (NativeException e) {
+                throw new KvmException("vCPU " + id + ": " + e.getMessage(), e.errno(), e);
+            }
+        }
+    }
+
+    private XsaveBuffer xsaveBuffer() {
+        checkOpen();
+        if (xsaveSize == 0) {
+            throw new KvmException("vCPU " + id + ": this host's KVM lacks KVM_CAP_XSAVE; only the legacy FPU state"
+                    + " (getFpu/setFpu) can be exchanged");
+        }
+        if (xsave == null) {
+            xsave = new XsaveBuffer(xsaveSize);
+        }
+        return xsave;
     }
 
     /** Sets the CPUID leaves the guest sees (usually {@link KvmSystem#supportedCpuid()}); before the first run. */
@@ -226,6 +319,14 @@ public final class KvmVcpu implements AutoCloseable {
         }
     }
 
+    private void call(long request, KvmFpu argument, String name) {
+        try {
+            KvmCalls.ioctl(fd(), request, argument, name);
+        } catch (NativeException e) {
+            throw new KvmException("vCPU " + id + ": " + e.getMessage(), e.errno(), e);
+        }
+    }
+
     private void call(long request, KvmSregs argument, String name) {
         try {
             KvmCalls.ioctl(fd(), request, argument, name);
@@ -259,5 +360,11 @@ public final class KvmVcpu implements AutoCloseable {
         }
         run.close();
         KvmCalls.close(fd);
+        synchronized (xsaveLock) {
+            if (xsave != null) {
+                xsave.close();
+                xsave = null;
+            }
+        }
     }
 }

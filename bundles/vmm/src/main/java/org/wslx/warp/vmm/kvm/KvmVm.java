@@ -23,13 +23,15 @@ import org.wslx.warp.vmm.memory.mapped.MappedGuestMemory;
 public final class KvmVm implements AutoCloseable {
     private final int fd;
     private final int vcpuMmapSize;
+    private final int xsaveSize;
     private final List<KvmVcpu> vcpus = new ArrayList<>();
     private int nextSlot;
     private boolean closed;
 
-    KvmVm(int fd, int vcpuMmapSize) {
+    KvmVm(int fd, int vcpuMmapSize, int xsaveSize) {
         this.fd = fd;
         this.vcpuMmapSize = vcpuMmapSize;
+        this.xsaveSize = xsaveSize;
     }
 
     /**
@@ -131,7 +133,7 @@ public final class KvmVm implements AutoCloseable {
         }
         KvmVcpu vcpu;
         try {
-            vcpu = new KvmVcpu(id, vcpuFd, KvmCalls.mapRun(vcpuFd, vcpuMmapSize));
+            vcpu = new KvmVcpu(id, vcpuFd, KvmCalls.mapRun(vcpuFd, vcpuMmapSize), xsaveSize);
         } catch (NativeException e) {
             KvmCalls.close(vcpuFd);
             throw new KvmException("VM: cannot map kvm_run of vCPU " + id + ": " + e.getMessage(), e.errno(), e);

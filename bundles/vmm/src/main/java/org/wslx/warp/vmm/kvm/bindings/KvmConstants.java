@@ -34,6 +34,12 @@ public final class KvmConstants {
     public static final long KVM_SET_SREGS = Ioctls.iow(KVMIO, 0x84, KvmSregs.SIZE);
     public static final long KVM_SET_CPUID2 = Ioctls.iow(KVMIO, 0x90, KvmCpuid2.HEADER_SIZE);
     public static final long KVM_GET_CPUID2 = Ioctls.iowr(KVMIO, 0x91, KvmCpuid2.HEADER_SIZE);
+    public static final long KVM_GET_FPU = Ioctls.ior(KVMIO, 0x8c, KvmFpu.SIZE);
+    public static final long KVM_SET_FPU = Ioctls.iow(KVMIO, 0x8d, KvmFpu.SIZE);
+    public static final long KVM_GET_XSAVE = Ioctls.ior(KVMIO, 0xa4, XsaveBuffer.KVM_XSAVE_SIZE);
+    public static final long KVM_SET_XSAVE = Ioctls.iow(KVMIO, 0xa5, XsaveBuffer.KVM_XSAVE_SIZE);
+    /** Like KVM_GET_XSAVE, for buffers of the size KVM_CAP_XSAVE2 reports (which may exceed 4 KiB, e.g. AMX). */
+    public static final long KVM_GET_XSAVE2 = Ioctls.ior(KVMIO, 0xcf, XsaveBuffer.KVM_XSAVE_SIZE);
 
     // capabilities (KVM_CHECK_EXTENSION arguments)
     public static final int KVM_CAP_IRQCHIP = 0;
@@ -44,8 +50,11 @@ public final class KvmConstants {
     public static final int KVM_CAP_NR_VCPUS = 9;
     public static final int KVM_CAP_NR_MEMSLOTS = 10;
     public static final int KVM_CAP_PIT2 = 33;
+    public static final int KVM_CAP_XSAVE = 55;
     public static final int KVM_CAP_MAX_VCPUS = 66;
     public static final int KVM_CAP_IMMEDIATE_EXIT = 136;
+    /** Its value is the size of the XSAVE buffer KVM_GET_XSAVE2 fills (0 when only KVM_GET_XSAVE exists). */
+    public static final int KVM_CAP_XSAVE2 = 208;
 
     // exit reasons (kvm_run.exit_reason)
     public static final int KVM_EXIT_UNKNOWN = 0;

@@ -15,6 +15,7 @@ class KvmLayoutTest {
         assertEquals(KvmSregs.SIZE, new KvmSregs().size());
         assertEquals(KvmIrqLevel.SIZE, new KvmIrqLevel().size());
         assertEquals(KvmPitConfig.SIZE, new KvmPitConfig().size());
+        assertEquals(KvmFpu.SIZE, new KvmFpu().size());
     }
 
     @Test
@@ -33,6 +34,15 @@ class KvmLayoutTest {
         java.lang.reflect.Method m = com.sun.jna.Structure.class.getDeclaredMethod("fieldOffset", String.class);
         m.setAccessible(true);
         return (Integer) m.invoke(s, field);
+    }
+
+    @Test
+    void fpuFieldOffsets() throws ReflectiveOperationException {
+        KvmFpu f = new KvmFpu();
+        assertEquals(128, offset(f, "fcw"));
+        assertEquals(136, offset(f, "last_ip"));
+        assertEquals(152, offset(f, "xmm"));
+        assertEquals(416 - 8, offset(f, "mxcsr"));
     }
 
     @Test
@@ -56,6 +66,11 @@ class KvmLayoutTest {
         assertEquals(0x4138AE84L, KvmConstants.KVM_SET_SREGS);
         assertEquals(0x4008AE90L, KvmConstants.KVM_SET_CPUID2);
         assertEquals(0xC008AE91L, KvmConstants.KVM_GET_CPUID2);
+        assertEquals(0x81A0AE8CL, KvmConstants.KVM_GET_FPU);
+        assertEquals(0x41A0AE8DL, KvmConstants.KVM_SET_FPU);
+        assertEquals(0x9000AEA4L, KvmConstants.KVM_GET_XSAVE);
+        assertEquals(0x5000AEA5L, KvmConstants.KVM_SET_XSAVE);
+        assertEquals(0x9000AECFL, KvmConstants.KVM_GET_XSAVE2);
     }
 
     @Test
