@@ -9,6 +9,7 @@ import org.wslx.warp.backend.BackendStatus;
 import org.wslx.warp.instance.InstanceInfo;
 import org.wslx.warp.personality.PersonalityDescriptor;
 import org.wslx.warp.policy.PolicyDecision;
+import org.wslx.warp.sandbox.PoolStats;
 
 /** The table layout of each kind of item a {@link Listing} can hold. */
 final class ConsoleTables {
@@ -47,6 +48,21 @@ final class ConsoleTables {
             items.forEach(i -> {
                 ContractEntry c = (ContractEntry) i;
                 table.row(List.of(c.contract(), c.version(), c.origin().describe(), verdict(c.allowed())));
+            });
+        } else if (first instanceof SandboxCommands.ImageEntry) {
+            table = new TextTable(List.of("IMAGE", "FUNCTIONS", "LOADED", "SOURCE"));
+            items.forEach(i -> {
+                SandboxCommands.ImageEntry e = (SandboxCommands.ImageEntry) i;
+                table.row(List.of(e.name(), String.join(", ", e.functions()), size(e.loadedBytes()),
+                        String.valueOf(e.source())));
+            });
+        } else if (first instanceof PoolStats) {
+            table = new TextTable(List.of("IMAGE", "IDLE", "BUSY", "CREATED", "DISCARDED", "CALLS", "FAILURES"));
+            items.forEach(i -> {
+                PoolStats p = (PoolStats) i;
+                table.row(List.of(p.image(), Integer.toString(p.idle()), Integer.toString(p.busy()),
+                        Long.toString(p.created()), Long.toString(p.discarded()), Long.toString(p.calls()),
+                        Long.toString(p.failures())));
             });
         } else if (first instanceof PolicyDecision) {
             table = new TextTable(List.of("TIME", "SUBJECT", "NAME", "VERDICT", "REASON"));

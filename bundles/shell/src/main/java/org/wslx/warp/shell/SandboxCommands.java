@@ -91,13 +91,13 @@ public final class SandboxCommands {
     }
 
     @Descriptor("lists the loaded sandbox images and their functions")
-    public List<ImageEntry> sandboxImages() {
-        return sandboxes.images().stream().map(SandboxCommands::entry).toList();
+    public Listing<ImageEntry> sandboxImages() {
+        return new Listing<>("sandbox images", sandboxes.images().stream().map(SandboxCommands::entry).toList());
     }
 
     @Descriptor("lists the sandbox pools: idle and busy sandboxes, sandboxes created and discarded, calls")
-    public List<PoolStats> sandboxPools() {
-        return sandboxes.pools().stream().map(SandboxPool::stats).toList();
+    public Listing<PoolStats> sandboxPools() {
+        return new Listing<>("sandbox pools", sandboxes.pools().stream().map(SandboxPool::stats).toList());
     }
 
     private static ImageEntry entry(SandboxImage image) {

@@ -1,6 +1,7 @@
 package org.wslx.warp.shell;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import org.apache.felix.service.command.Converter;
@@ -9,6 +10,7 @@ import org.wslx.warp.instance.InstanceInfo;
 import org.wslx.warp.instance.InstanceSettings;
 import org.wslx.warp.policy.PolicyDecision;
 import org.wslx.warp.policy.PolicyDocument;
+import org.wslx.warp.sandbox.PoolStats;
 
 /**
  * Formats WARP's objects for the Gogo console: listings as tables, single objects as
@@ -17,7 +19,9 @@ import org.wslx.warp.policy.PolicyDocument;
  */
 @Component(service = Converter.class, property = Converter.CONVERTER_CLASSES + "="
         + "org.wslx.warp.shell.Listing,org.wslx.warp.shell.ExecResult,org.wslx.warp.instance.InstanceInfo,"
-        + "org.wslx.warp.policy.PolicyDocument,org.wslx.warp.policy.PolicyDecision")
+        + "org.wslx.warp.policy.PolicyDocument,org.wslx.warp.policy.PolicyDecision,"
+        + "org.wslx.warp.shell.SandboxCommands$ImageEntry,org.wslx.warp.shell.SandboxCommands$CallOutput,"
+        + "org.wslx.warp.sandbox.PoolStats")
 public final class WarpConverter implements Converter {
     @Override
     public Object convert(Class<?> desiredType, Object in) {
@@ -41,6 +45,19 @@ public final class WarpConverter implements Converter {
         }
         if (target instanceof ExecResult result) {
             return level == INSPECT ? formatExec(result) : "exit " + result.exitCode();
+        }
+        if (target instanceof SandboxCommands.ImageEntry image) {
+            return level == INSPECT ? block(sandboxImageFields(image))
+                    : image.name() + " (" + image.functions().size() + " functions)";
+        }
+        if (target instanceof SandboxCommands.CallOutput output) {
+            return level == INSPECT ? block(callFields(output))
+                    : output.image() + " " + output.function() + ": " + output.bytes() + " bytes in "
+                            + micros(output.micros());
+        }
+        if (target instanceof PoolStats stats) {
+            return level == INSPECT ? block(poolFields(stats))
+                    : stats.image() + ": " + stats.idle() + " idle, " + stats.busy() + " busy, " + stats.calls() + " calls";
         }
         return null;
     }
@@ -108,6 +125,44 @@ public final class WarpConverter implements Converter {
         return fields;
     }
 
+    private static Map<String, String> sandboxImageFields(SandboxCommands.ImageEntry image) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("image", image.name());
+        fields.put("functions", image.functions().isEmpty() ? "(none)" : String.join(", ", image.functions()));
+        fields.put("loaded", ConsoleTables.size(image.loadedBytes()));
+        fields.put("source", String.valueOf(image.source()));
+        return fields;
+    }
+
+    private static Map<String, String> callFields(SandboxCommands.CallOutput output) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("image", output.image());
+        fields.put("function", output.function());
+        fields.put("time", micros(output.micros()));
+        fields.put("output", output.bytes() == 1 ? "1 byte" : output.bytes() + " bytes");
+        if (output.text() != null) {
+            fields.put("text", output.text());
+        }
+        fields.put("hex", output.hex().isEmpty() ? "(empty)" : output.hex());
+        return fields;
+    }
+
+    private static Map<String, String> poolFields(PoolStats stats) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("image", stats.image());
+        fields.put("idle", Integer.toString(stats.idle()));
+        fields.put("busy", Integer.toString(stats.busy()));
+        fields.put("created", Long.toString(stats.created()));
+        fields.put("discarded", Long.toString(stats.discarded()));
+        fields.put("calls", Long.toString(stats.calls()));
+        fields.put("failures", Long.toString(stats.failures()));
+        return fields;
+    }
+
+    private static String micros(double micros) {
+        return micros >= 10_000 ? String.format(Locale.ROOT, "%.1f ms", micros / 1000)
+                : String.format(Locale.ROOT, "%.1f µs", micros);
+    }
     private static String oneLine(Map<String, String> fields) {
         StringBuilder out = new StringBuilder();
         fields.forEach((key, value) -> out.append(out.length() == 0 ? "" : "; ").append(key).append(' ').append(value));
@@ -125,7 +180,9 @@ public final class WarpConverter implements Converter {
             if (out.length() > 0) {
                 out.append('\n');
             }
-            out.append(key).append(':').append(" ".repeat(width - key.length() + 1)).append(value);
+            // Continuation lines of a multi-line value line up under its first line.
+            out.append(key).append(':').append(" ".repeat(width - key.length() + 1))
+                    .append(value.replace("\n", "\n" + " ".repeat(width + 2)));
         });
         return out.toString();
     }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.apache.felix.service.command.Converter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class SandboxCommandsTest {
         assertEquals("samples.elf", entry.name());
         assertEquals(List.of("reverse"), entry.functions());
         assertEquals(workDir.resolve("samples.elf"), sandboxes.loaded.get(0));
-        assertEquals(1, ((List<?>) gogo.run("warp:sandboximages")).size());
+        assertEquals(1, ((Listing<?>) gogo.run("warp:sandboximages")).items().size());
     }
 
     @Test
@@ -65,10 +66,57 @@ class SandboxCommandsTest {
         assertNull(binary.text(), "bytes that are not text have no text form");
         assertEquals("01ff00", binary.hex());
         assertEquals(Duration.ofMillis(50), sandboxes.pool.lastLimits.timeout());
-        assertTrue(gogo.print("warp:sandboxcall samples.elf reverse abc").contains("text: cba"));
+        assertTrue(gogo.print("warp:sandboxcall samples.elf reverse abc").contains("text:     cba"));
 
-        var pools = (List<?>) gogo.run("warp:sandboxpools");
-        assertEquals(3, ((PoolStats) pools.get(0)).calls());
+        var pools = (Listing<?>) gogo.run("warp:sandboxpools");
+        assertEquals(3, ((PoolStats) pools.items().get(0)).calls());
+    }
+
+    @Test
+    void theConsoleShowsImagesCallsAndPoolsAsFieldsAndTables() throws Exception {
+        assertEquals("no sandbox pools", gogo.print("warp:sandboxpools"));
+        String source = workDir.resolve("samples.elf").toString();
+        assertEquals("image:     samples.elf\n"
+                + "functions: reverse\n"
+                + "loaded:    4.0 KiB\n"
+                + "source:    " + source, gogo.print("warp:sandboxload samples.elf"));
+        assertEquals("IMAGE        FUNCTIONS  LOADED   SOURCE\n"
+                + "samples.elf  reverse    4.0 KiB  " + source, gogo.print("warp:sandboximages"));
+
+        assertEquals("image:    samples.elf\n"
+                + "function: reverse\n"
+                + "time:     12.5 µs\n"
+                + "output:   11 bytes\n"
+                + "text:     dlrow olleh\n"
+                + "hex:      646c726f77206f6c6c6568", gogo.print("warp:sandboxcall samples.elf reverse hello world"));
+        assertEquals("image:    samples.elf\n"
+                + "function: reverse\n"
+                + "time:     12.5 µs\n"
+                + "output:   3 bytes\n"
+                + "text:     b\n"
+                + "          a\n"
+                + "hex:      620a61", gogo.print("warp:sandboxcall --hex samples.elf reverse 610a62"));
+        assertEquals("image:    samples.elf\n"
+                + "function: reverse\n"
+                + "time:     12.5 µs\n"
+                + "output:   1 byte\n"
+                + "hex:      ff", gogo.print("warp:sandboxcall --hex samples.elf reverse ff"));
+
+        assertEquals("IMAGE        IDLE  BUSY  CREATED  DISCARDED  CALLS  FAILURES\n"
+                + "samples.elf  1     0     1        0          3      0", gogo.print("warp:sandboxpools"));
+    }
+
+    @Test
+    void insideOtherOutputTheyAreOneLine() throws Exception {
+        WarpConverter converter = new WarpConverter();
+        var image = new SandboxCommands.ImageEntry("samples.elf", List.of("sum", "echo"), 8192, workDir);
+        assertEquals("samples.elf (2 functions)", converter.format(image, Converter.LINE, null));
+        var call = new SandboxCommands.CallOutput("samples.elf", "sum", 8, null, "00", 25_000);
+        assertEquals("samples.elf sum: 8 bytes in 25.0 ms", converter.format(call, Converter.LINE, null));
+        var stats = new PoolStats("samples.elf", 2, 1, 3, 0, 40, 1);
+        assertEquals("samples.elf: 2 idle, 1 busy, 40 calls", converter.format(stats, Converter.LINE, null));
+        assertEquals("1 sandbox pools", converter.format(new Listing<>("sandbox pools", List.of(stats)), Converter.LINE,
+                null));
     }
 
     @Test
