@@ -11,6 +11,8 @@
 #define PROTOCOL_MAJOR 1
 #define PROTOCOL_MINOR 0
 #define CONTROL_PORT_NAME "org.wslx.warp.control.0"
+/* The control channel where the virtio console has no multiport (VIRTIO-MMIO-CHANNEL.md). */
+#define VIRTIO_CONSOLE_PATH "/dev/hvc0"
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 #define FRAME_HEADER 12
@@ -80,8 +82,9 @@ size_t boot_read_secret(const char *path, uint8_t secret[32]);
 /* Mounts the root named by warp.root= and switches to it; powers off when that fails. */
 void boot_switch_root(void);
 void boot_mount_runtime_filesystems(void);
-/* Opens the control port's character device, waiting for it to appear; -1 on timeout. */
-int boot_open_control_port(double timeout_seconds);
+/* Opens the control channel, waiting for it to appear; -1 on timeout. The named virtio-serial port
+ * comes first; without one, the virtio console /dev/hvc0 in raw mode (then *is_console is 1). */
+int boot_open_control_port(double timeout_seconds, int *is_console);
 void power_off(void) __attribute__((noreturn));
 void unmount_all(void);
 

@@ -11,6 +11,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -244,10 +245,42 @@ static int find_control_port(char *path, size_t size)
     return found;
 }
 
-int boot_open_control_port(double timeout_seconds)
+/* A virtio console without multiport (WARP's monitor, QEMU microvm with one virtconsole) has no
+ * named port: its only port is the console, /dev/hvc0. A tty by nature, it is put in raw mode so
+ * the control plane's bytes pass untouched: no echo, no line editing or signals, no CR/NL
+ * translation, no XON/XOFF, 8 bits per byte. */
+static int open_virtio_console(const char *path)
+{
+    int fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return -1;
+    struct termios t;
+    if (tcgetattr(fd, &t) != 0) {
+        say("control channel %s is not a terminal: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    cfmakeraw(&t);
+    t.c_iflag &= ~(IXON | IXOFF | IXANY | IMAXBEL);
+    t.c_cflag &= ~(CRTSCTS | HUPCL);
+    t.c_cflag |= CLOCAL | CREAD | CS8;
+    t.c_cc[VMIN] = 1;
+    t.c_cc[VTIME] = 0;
+    if (tcsetattr(fd, TCSANOW, &t) != 0) {
+        say("cannot put %s in raw mode: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    /* Whatever arrived before raw mode may have been mangled by the line discipline. */
+    tcflush(fd, TCIOFLUSH);
+    return fd;
+}
+
+int boot_open_control_port(double timeout_seconds, int *is_console)
 {
     double deadline = monotonic_seconds() + timeout_seconds;
     char path[300];
+    *is_console = 0;
     for (;;) {
         if (find_control_port(path, sizeof path)) {
             int fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
@@ -257,8 +290,20 @@ int boot_open_control_port(double timeout_seconds)
                 say("cannot open control port %s: %s", path, strerror(errno));
                 return -1;
             }
+        } else if (access(VIRTIO_CONSOLE_PATH, F_OK) == 0) {
+            int fd = open_virtio_console(VIRTIO_CONSOLE_PATH);
+            if (fd >= 0) {
+                say("control channel is the virtio console %s", VIRTIO_CONSOLE_PATH);
+                *is_console = 1;
+                return fd;
+            }
+            if (monotonic_seconds() > deadline) {
+                say("cannot open the virtio console %s: %s", VIRTIO_CONSOLE_PATH, strerror(errno));
+                return -1;
+            }
         } else if (monotonic_seconds() > deadline) {
-            say("no virtio-serial port named %s appeared within %.0f s", CONTROL_PORT_NAME, timeout_seconds);
+            say("neither a virtio-serial port named %s nor a virtio console %s appeared within %.0f s", CONTROL_PORT_NAME,
+                VIRTIO_CONSOLE_PATH, timeout_seconds);
             return -1;
         }
         usleep(10000);

@@ -1,5 +1,5 @@
 /* PID 1 of the WARP initramfs: boots the guest onto its root disk, then serves the control plane
- * on the virtio-serial port until the host shuts the guest down. */
+ * on the virtio-serial port (or the virtio console) until the host shuts the guest down. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -70,7 +71,8 @@ int main(void)
     boot_switch_root();
     boot_mount_runtime_filesystems();
 
-    int fd = boot_open_control_port(10);
+    int is_console;
+    int fd = boot_open_control_port(10, &is_console);
     if (fd < 0) {
         say("no control channel; powering off");
         power_off();
@@ -79,6 +81,14 @@ int main(void)
         wait_for_host(fd);
         say("control channel connected");
         session_run(fd, sigfd, secret, secret_len);
+        if (is_console) {
+            /* A console never hangs up: the host side stays connected, and a new session starts
+             * with a fresh HELLO (VIRTIO-MMIO-CHANNEL.md §3). Stale input of the old one goes. */
+            tcflush(fd, TCIFLUSH);
+            usleep(100000);
+            tcflush(fd, TCIFLUSH);
+            continue;
+        }
         wait_for_hangup(fd);
     }
 }
