@@ -1,5 +1,6 @@
 package org.wslx.warp.vmm.kvm;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
@@ -8,10 +9,9 @@ import org.wslx.warp.vmm.kvm.bindings.KickSignal;
 import org.wslx.warp.vmm.kvm.bindings.KvmCalls;
 import org.wslx.warp.vmm.kvm.bindings.KvmConstants;
 import org.wslx.warp.vmm.kvm.bindings.KvmFpu;
-import org.wslx.warp.vmm.kvm.bindings.KvmRegs;
 import org.wslx.warp.vmm.kvm.bindings.KvmRunLayout;
-import org.wslx.warp.vmm.kvm.bindings.KvmSregs;
 import org.wslx.warp.vmm.kvm.bindings.NativeException;
+import org.wslx.warp.vmm.kvm.bindings.VcpuStateBuffer;
 import org.wslx.warp.vmm.kvm.bindings.XsaveBuffer;
 
 /**
@@ -44,6 +44,8 @@ public final class KvmVcpu implements AutoCloseable {
     /** Native buffer for XSAVE transfers, made on first use; guarded by itself via xsaveLock. */
     private final Object xsaveLock = new Object();
     private XsaveBuffer xsave;
+    /** Native buffer for the register structures; its monitor guards it. */
+    private final VcpuStateBuffer state = new VcpuStateBuffer();
     /** The state the buffer holds right now, so loading the same state again skips the copy; guarded by xsaveLock. */
     private XsaveState xsaveHeld;
 
@@ -59,31 +61,43 @@ public final class KvmVcpu implements AutoCloseable {
     }
 
     public Regs getRegs() {
-        KvmRegs r = new KvmRegs();
-        call(KvmConstants.KVM_GET_REGS, r, "KVM_GET_REGS");
-        return new Regs().rax(r.rax).rbx(r.rbx).rcx(r.rcx).rdx(r.rdx).rsi(r.rsi).rdi(r.rdi).rsp(r.rsp).rbp(r.rbp)
-                .r8(r.r8).r9(r.r9).r10(r.r10).r11(r.r11).r12(r.r12).r13(r.r13).r14(r.r14).r15(r.r15)
-                .rip(r.rip).rflags(r.rflags);
+        synchronized (state) {
+            ByteBuffer b = state.view();
+            stateCall(KvmConstants.KVM_GET_REGS, "KVM_GET_REGS");
+            return new Regs().rax(b.getLong(0)).rbx(b.getLong(8)).rcx(b.getLong(16)).rdx(b.getLong(24))
+                    .rsi(b.getLong(32)).rdi(b.getLong(40)).rsp(b.getLong(48)).rbp(b.getLong(56))
+                    .r8(b.getLong(64)).r9(b.getLong(72)).r10(b.getLong(80)).r11(b.getLong(88))
+                    .r12(b.getLong(96)).r13(b.getLong(104)).r14(b.getLong(112)).r15(b.getLong(120))
+                    .rip(b.getLong(128)).rflags(b.getLong(136));
+        }
     }
 
+    /** {@code struct kvm_regs}: rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp, r8-r15, rip, rflags, 8 bytes each. */
     public void setRegs(Regs regs) {
-        KvmRegs r = new KvmRegs();
-        r.rax = regs.rax(); r.rbx = regs.rbx(); r.rcx = regs.rcx(); r.rdx = regs.rdx();
-        r.rsi = regs.rsi(); r.rdi = regs.rdi(); r.rsp = regs.rsp(); r.rbp = regs.rbp();
-        r.r8 = regs.r8(); r.r9 = regs.r9(); r.r10 = regs.r10(); r.r11 = regs.r11();
-        r.r12 = regs.r12(); r.r13 = regs.r13(); r.r14 = regs.r14(); r.r15 = regs.r15();
-        r.rip = regs.rip(); r.rflags = regs.rflags();
-        call(KvmConstants.KVM_SET_REGS, r, "KVM_SET_REGS");
+        synchronized (state) {
+            ByteBuffer b = state.view();
+            b.putLong(0, regs.rax()).putLong(8, regs.rbx()).putLong(16, regs.rcx()).putLong(24, regs.rdx())
+                    .putLong(32, regs.rsi()).putLong(40, regs.rdi()).putLong(48, regs.rsp()).putLong(56, regs.rbp())
+                    .putLong(64, regs.r8()).putLong(72, regs.r9()).putLong(80, regs.r10()).putLong(88, regs.r11())
+                    .putLong(96, regs.r12()).putLong(104, regs.r13()).putLong(112, regs.r14()).putLong(120, regs.r15())
+                    .putLong(128, regs.rip()).putLong(136, regs.rflags());
+            stateCall(KvmConstants.KVM_SET_REGS, "KVM_SET_REGS");
+        }
     }
 
     public Sregs getSregs() {
-        KvmSregs s = new KvmSregs();
-        call(KvmConstants.KVM_GET_SREGS, s, "KVM_GET_SREGS");
-        return SregsCodec.fromNative(s);
+        synchronized (state) {
+            stateCall(KvmConstants.KVM_GET_SREGS, "KVM_GET_SREGS");
+            return SregsCodec.decode(state.view());
+        }
     }
 
     public void setSregs(Sregs sregs) {
-        call(KvmConstants.KVM_SET_SREGS, SregsCodec.toNative(sregs), "KVM_SET_SREGS");
+        synchronized (state) {
+            state.clear(SregsCodec.SIZE);
+            SregsCodec.encode(sregs, state.view());
+            stateCall(KvmConstants.KVM_SET_SREGS, "KVM_SET_SREGS");
+        }
     }
 
     /**
@@ -91,28 +105,30 @@ public final class KvmVcpu implements AutoCloseable {
      * {@link #getXsave()} to read it.
      */
     public FpuState getFpu() {
-        KvmFpu f = new KvmFpu();
-        call(KvmConstants.KVM_GET_FPU, f, "KVM_GET_FPU");
-        return new FpuState(f.fpr, f.fcw & 0xffff, f.fsw & 0xffff, f.ftwx & 0xff, f.last_opcode & 0xffff, f.last_ip,
-                f.last_dp, f.xmm, f.mxcsr);
+        synchronized (state) {
+            stateCall(KvmConstants.KVM_GET_FPU, "KVM_GET_FPU");
+            return FpuCodec.decode(state.view());
+        }
     }
 
     /**
      * Loads the legacy FPU/SSE state ({@code KVM_SET_FPU}). KVM ignores the MXCSR field, and YMM and the other XSAVE
      * components are left as they are: to reset everything a guest can observe, use {@link #setXsave(XsaveState)}.
      */
-    public void setFpu(FpuState state) {
-        KvmFpu f = new KvmFpu();
-        f.fpr = state.fpr();
-        f.fcw = (short) state.fcw();
-        f.fsw = (short) state.fsw();
-        f.ftwx = (byte) state.ftwx();
-        f.last_opcode = (short) state.lastOpcode();
-        f.last_ip = state.lastIp();
-        f.last_dp = state.lastDp();
-        f.xmm = state.xmm();
-        f.mxcsr = state.mxcsr();
-        call(KvmConstants.KVM_SET_FPU, f, "KVM_SET_FPU");
+    public void setFpu(FpuState fpu) {
+        synchronized (state) {
+            state.clear(KvmFpu.SIZE);
+            FpuCodec.encode(fpu, state.view());
+            stateCall(KvmConstants.KVM_SET_FPU, "KVM_SET_FPU");
+        }
+    }
+
+    private void stateCall(long request, String name) {
+        try {
+            state.ioctl(fd(), request, name);
+        } catch (NativeException e) {
+            throw new KvmException("vCPU " + id + ": " + e.getMessage(), e.errno(), e);
+        }
     }
 
     /** Whether this host's KVM exchanges the whole XSAVE state ({@code KVM_CAP_XSAVE}); if not, only the FPU calls work. */
@@ -311,29 +327,8 @@ public final class KvmVcpu implements AutoCloseable {
         return data;
     }
 
-    private void call(long request, KvmRegs argument, String name) {
-        try {
-            KvmCalls.ioctl(fd(), request, argument, name);
-        } catch (NativeException e) {
-            throw new KvmException("vCPU " + id + ": " + e.getMessage(), e.errno(), e);
-        }
-    }
 
-    private void call(long request, KvmFpu argument, String name) {
-        try {
-            KvmCalls.ioctl(fd(), request, argument, name);
-        } catch (NativeException e) {
-            throw new KvmException("vCPU " + id + ": " + e.getMessage(), e.errno(), e);
-        }
-    }
 
-    private void call(long request, KvmSregs argument, String name) {
-        try {
-            KvmCalls.ioctl(fd(), request, argument, name);
-        } catch (NativeException e) {
-            throw new KvmException("vCPU " + id + ": " + e.getMessage(), e.errno(), e);
-        }
-    }
 
     private int fd() {
         checkOpen();
@@ -365,6 +360,9 @@ public final class KvmVcpu implements AutoCloseable {
                 xsave.close();
                 xsave = null;
             }
+        }
+        synchronized (state) {
+            state.close();
         }
     }
 }

@@ -100,15 +100,18 @@ public final class KvmCalls {
         try (Memory buffer = new Memory(KvmCpuid2.sizeFor(Math.max(1, entries.size())))) {
             buffer.clear();
             buffer.setInt(KvmCpuid2.OFFSET_NENT, entries.size());
+            // One bulk copy instead of a native write per field: this runs for every new vCPU.
+            int[] words = new int[entries.size() * KvmCpuid2.ENTRY_SIZE / 4];
+            int[] offsets = {KvmCpuid2.ENTRY_FUNCTION, KvmCpuid2.ENTRY_INDEX, KvmCpuid2.ENTRY_FLAGS,
+                    KvmCpuid2.ENTRY_EAX, KvmCpuid2.ENTRY_EBX, KvmCpuid2.ENTRY_ECX, KvmCpuid2.ENTRY_EDX};
             for (int i = 0; i < entries.size(); i++) {
                 int[] e = entries.get(i);
-                long at = KvmCpuid2.HEADER_SIZE + (long) i * KvmCpuid2.ENTRY_SIZE;
-                int[] offsets = {KvmCpuid2.ENTRY_FUNCTION, KvmCpuid2.ENTRY_INDEX, KvmCpuid2.ENTRY_FLAGS,
-                        KvmCpuid2.ENTRY_EAX, KvmCpuid2.ENTRY_EBX, KvmCpuid2.ENTRY_ECX, KvmCpuid2.ENTRY_EDX};
+                int at = i * KvmCpuid2.ENTRY_SIZE / 4;
                 for (int k = 0; k < offsets.length; k++) {
-                    buffer.setInt(at + offsets[k], e[k]);
+                    words[at + offsets[k] / 4] = e[k];
                 }
             }
+            buffer.write(KvmCpuid2.HEADER_SIZE, words, 0, words.length);
             try {
                 // NATIVE: the buffer holds the header plus exactly nent entries; the kernel copies them in during
                 // the call and keeps no reference.
