@@ -1,73 +1,78 @@
 package org.wslx.warp.core;
 
+import java.lang.System.Logger.Level;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.BundleListener;
+import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkListener;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceListener;
-import org.osgi.framework.ServiceReference;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 
 /**
- * Holds requests back until the launcher has started every bundle. The core starts before the
- * providers it composes from, and the CLI server may pass on a request at once; without this, the
- * service's first command can find no personality, image format or backend merely because their
- * bundles have not started yet. The bnd launcher starts bundles after the framework itself has
- * started, and says when it is done by setting {@code launcher.ready=true} on its service; a
- * framework started some other way (e.g. by a test container) is ready once it is active.
+ * Holds requests back until the framework has started the bundles it was asked to start. The core
+ * starts before the providers it composes from, and the CLI server may pass on a request at once;
+ * without this, the service's first command can find no personality, image format or backend
+ * merely because their bundles have not started yet. A launcher marks its bundles for starting
+ * and then raises the framework's start level, so the gate opens once the active start level has
+ * reached every bundle marked for starting and every such bundle is active. If that does not
+ * happen (a bundle fails to start), the first request waits its limit and the gate opens anyway.
  */
 final class FrameworkStartGate implements AutoCloseable {
-    static final String LAUNCHER_FILTER = "(launcher.arguments=*)";
-    static final String READY_FILTER = "(launcher.ready=true)";
+    private static final System.Logger LOG = System.getLogger(FrameworkStartGate.class.getName());
 
     private final CountDownLatch ready = new CountDownLatch(1);
     private final BundleContext context;
-    private final FrameworkListener frameworkListener = event -> {
-        if (event.getType() == FrameworkEvent.STARTED) {
-            check();
-        }
-    };
-    private final ServiceListener serviceListener = event -> check();
+    private final FrameworkListener frameworkListener = event -> check();
+    private final BundleListener bundleListener = event -> check();
 
     FrameworkStartGate(BundleContext context) {
         this.context = context;
         context.addFrameworkListener(frameworkListener);
-        try {
-            context.addServiceListener(serviceListener, "(|" + LAUNCHER_FILTER + READY_FILTER + ")");
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        context.addBundleListener(bundleListener);
         check();
     }
 
     private void check() {
+        if (ready.getCount() == 0) {
+            return;
+        }
         try {
-            boolean launcherDone = any(READY_FILTER);
-            boolean bndLauncher = any(LAUNCHER_FILTER);
-            if (launcherDone || !bndLauncher && context.getBundle(0).getState() == Bundle.ACTIVE) {
-                ready.countDown();
+            Bundle framework = context.getBundle(Constants.SYSTEM_BUNDLE_ID);
+            int level = framework.adapt(FrameworkStartLevel.class).getStartLevel();
+            if (framework.getState() != Bundle.ACTIVE) {
+                return;
             }
+            for (Bundle bundle : context.getBundles()) {
+                if (bundle.getBundleId() == Constants.SYSTEM_BUNDLE_ID || bundle.equals(context.getBundle())
+                        || bundle.getHeaders("").get(Constants.FRAGMENT_HOST) != null) {
+                    continue;
+                }
+                BundleStartLevel startLevel = bundle.adapt(BundleStartLevel.class);
+                if (startLevel != null && startLevel.isPersistentlyStarted()
+                        && (startLevel.getStartLevel() > level || bundle.getState() != Bundle.ACTIVE)) {
+                    return;
+                }
+            }
+            LOG.log(Level.INFO, "every bundle marked for starting is active (framework start level {0}); serving requests",
+                    level);
+            ready.countDown();
         } catch (IllegalStateException e) {
-            ready.countDown(); // the bundle is stopping: nobody should wait any longer
+            ready.countDown(); // the core is stopping: nobody should wait any longer
         }
     }
 
-    private boolean any(String filter) {
-        try {
-            ServiceReference<?>[] refs = context.getAllServiceReferences(null, filter);
-            return refs != null && refs.length > 0;
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Waits until every bundle has been started, at most {@code seconds}; then carries on regardless. */
+    /** Waits until the bundles have started, at most {@code seconds}; after that nobody waits again. */
     void await(long seconds) {
         try {
-            ready.await(seconds, TimeUnit.SECONDS);
+            if (!ready.await(seconds, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "some bundles marked for starting are still not active after {0} s; "
+                        + "serving requests regardless", seconds);
+                ready.countDown();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -78,7 +83,7 @@ final class FrameworkStartGate implements AutoCloseable {
         ready.countDown();
         try {
             context.removeFrameworkListener(frameworkListener);
-            context.removeServiceListener(serviceListener);
+            context.removeBundleListener(bundleListener);
         } catch (IllegalStateException e) {
             // The bundle is already stopping; its listeners go with it.
         }
