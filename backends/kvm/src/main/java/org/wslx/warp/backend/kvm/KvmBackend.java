@@ -42,7 +42,7 @@ public class KvmBackend implements Backend {
     static final String DEVICE_PROPERTY = "warp.kvm.device";
     static final Set<String> BOOT_METHODS = Set.of("elf64", "linux");
     /** Linux does not probe virtio-mmio; it is told where the channel is (VIRTIO-MMIO-CHANNEL.md §1). */
-    static final String LINUX_VIRTIO_PARAMETER = "virtio_mmio.device=512@0xfeb00000:5";
+    static final String LINUX_VIRTIO_PARAMETER = VirtioSlots.linuxParameter(VirtioSlots.CONSOLE);
 
     private final Map<String, MemoryLoadingBootMethod> bootMethods = new ConcurrentHashMap<>();
     private final Set<KvmMachine> machines = ConcurrentHashMap.newKeySet();
@@ -125,9 +125,13 @@ public class KvmBackend implements Backend {
                     + MemoryLoadingBootMethod.class.getSimpleName() + " service with " + BootMethod.SERVICE_NAME_PROPERTY + "="
                     + methodName + " is registered (is its bundle active?).");
         }
+        if (spec.disks().size() > VirtioSlots.MAX_DISKS) {
+            throw new BackendException(instance + spec.disks().size() + " disks are attached; the kvm backend has virtio-mmio slots for "
+                    + VirtioSlots.MAX_DISKS + ".");
+        }
         if (methodName.equals("linux")) {
             payload = new BootPayload(methodName, payload.kernel(), payload.initrds(),
-                    (payload.commandLine() + " " + LINUX_VIRTIO_PARAMETER).strip());
+                    (payload.commandLine() + " " + VirtioSlots.linuxParameters(spec.disks().size())).strip());
         }
         KvmSystem system;
         synchronized (this) {

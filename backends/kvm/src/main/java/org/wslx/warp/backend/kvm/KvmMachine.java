@@ -9,14 +9,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.wslx.warp.backend.BackendException;
+import org.wslx.warp.backend.DiskAttachment;
 import org.wslx.warp.backend.MachineExit;
 import org.wslx.warp.backend.MachineSpec;
 import org.wslx.warp.backend.VirtualMachine;
+import org.wslx.warp.backend.kvm.device.block.FileBlockStore;
+import org.wslx.warp.backend.kvm.device.block.VirtioBlock;
 import org.wslx.warp.backend.kvm.device.console.VirtioConsole;
 import org.wslx.warp.backend.kvm.device.power.PowerControl;
 import org.wslx.warp.backend.kvm.device.power.PowerOffPort;
 import org.wslx.warp.backend.kvm.device.power.ResetPort;
 import org.wslx.warp.backend.kvm.device.uart.Uart16550;
+import org.wslx.warp.backend.kvm.device.virtio.EmptyVirtioSlot;
 import org.wslx.warp.backend.kvm.device.virtio.VirtioMmioTransport;
 import org.wslx.warp.boot.BootException;
 import org.wslx.warp.boot.BootPayload;
@@ -57,6 +61,7 @@ final class KvmMachine implements VirtualMachine, PowerControl {
     private final VirtioConsole console;
     private final CompletableFuture<MachineExit> exit = new CompletableFuture<>();
     private final List<VcpuHandle> vcpus = new ArrayList<>();
+    private final List<FileBlockStore> disks = new ArrayList<>();
     private final LaunchTimings timings;
     private KvmVm vm;
     private GuestMemory memory;
@@ -86,6 +91,12 @@ final class KvmMachine implements VirtualMachine, PowerControl {
         }
         KvmMachine machine = new KvmMachine(spec, accelerator, log, timings);
         try {
+            machine.openDisks();
+        } catch (IOException e) {
+            machine.end(false, "a disk could not be opened: " + e.getMessage());
+            throw new BackendException(instance + e.getMessage(), e);
+        }
+        try {
             machine.build(kvm, cpuid, bootMethod, payload);
             return machine;
         } catch (BootException e) {
@@ -94,6 +105,20 @@ final class KvmMachine implements VirtualMachine, PowerControl {
         } catch (RuntimeException e) {
             machine.end(false, "the machine could not be built: " + e.getMessage());
             throw new BackendException(instance + "cannot build the machine: " + e.getMessage(), e);
+        }
+    }
+
+    /** Opened before anything else is built, so a missing disk costs nothing. */
+    private void openDisks() throws IOException {
+        List<DiskAttachment> attached = spec.disks();
+        for (int i = 0; i < attached.size(); i++) {
+            DiskAttachment disk = attached.get(i);
+            try {
+                disks.add(FileBlockStore.open(disk.file(), disk.readOnly()));
+            } catch (IOException e) {
+                throw new IOException("disk " + i + " '" + disk.file() + "' cannot be opened" + (disk.readOnly() ? " for reading" : "")
+                        + ": " + e, e);
+            }
         }
     }
 
@@ -124,9 +149,20 @@ final class KvmMachine implements VirtualMachine, PowerControl {
         ports.register(Uart16550.COM1, Uart16550.PORTS, "16550 UART (COM1)", uart);
         ports.register(PowerOffPort.PORT, PowerOffPort.PORTS, "power-off port", new PowerOffPort(this));
         ports.register(ResetPort.PORT, 1, "keyboard controller reset", new ResetPort(this));
-        mmio.register(VirtioMmioTransport.WINDOW, VirtioMmioTransport.SLOT_SIZE, "virtio-mmio slot 0 (console)",
+        mmio.register(VirtioSlots.address(VirtioSlots.CONSOLE), VirtioMmioTransport.SLOT_SIZE, "virtio-mmio slot 0 (console)",
                 new VirtioMmioTransport("instance '" + spec.instanceName() + "' virtio-mmio slot 0", memory,
-                        vm.interruptLine(VirtioMmioTransport.FIRST_IRQ), console));
+                        vm.interruptLine(VirtioSlots.irq(VirtioSlots.CONSOLE)), console));
+        for (int i = 0; i < disks.size(); i++) {
+            int slot = VirtioSlots.disk(i);
+            String name = "instance '" + spec.instanceName() + "' virtio-mmio slot " + slot + " (disk " + i + ")";
+            VirtioBlock block = new VirtioBlock(name, disks.get(i), "warp-disk" + i);
+            mmio.register(VirtioSlots.address(slot), VirtioMmioTransport.SLOT_SIZE, "virtio-mmio slot " + slot + " (disk " + i + ")",
+                    new VirtioMmioTransport(name, memory, vm.interruptLine(VirtioSlots.irq(slot)), block));
+        }
+        for (int slot = VirtioSlots.disk(disks.size()); slot < VirtioMmioTransport.SLOTS; slot++) {
+            mmio.register(VirtioSlots.address(slot), VirtioMmioTransport.SLOT_SIZE, "virtio-mmio slot " + slot + " (empty)",
+                    new EmptyVirtioSlot());
+        }
         timings.mark("devices");
 
         List<KvmVcpu> created = new ArrayList<>();
@@ -231,6 +267,13 @@ final class KvmMachine implements VirtualMachine, PowerControl {
         }
         if (memory != null) {
             memory.close();
+        }
+        for (FileBlockStore disk : disks) {
+            try {
+                disk.close();
+            } catch (IOException e) {
+                // The vCPUs are gone, so no request is in flight; nothing is lost by a failed close.
+            }
         }
     }
 

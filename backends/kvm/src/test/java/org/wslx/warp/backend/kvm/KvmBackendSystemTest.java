@@ -56,6 +56,23 @@ class KvmBackendSystemTest {
         (byte) 0xEF,                                 // out dx, eax
         (byte) 0xF4, (byte) 0xEB, (byte) 0xFD        // hlt; jmp back to hlt
     };
+    /**
+     * Reads the virtio-mmio slots and powers off with what it saw: slot 1's DeviceID, slot 2's
+     * DeviceID shifted by 4, and slot 1's capacity (sectors) shifted by 8.
+     */
+    static final byte[] PROBE_SLOTS = {
+        0x48, (byte) 0xBB, 0x00, 0x02, (byte) 0xB0, (byte) 0xFE, 0, 0, 0, 0,   // mov rbx, 0xfeb00200
+        (byte) 0x8B, 0x43, 0x08,                                              // mov eax, [rbx+0x8]
+        (byte) 0x8B, (byte) 0x8B, 0x08, 0x02, 0x00, 0x00,                     // mov ecx, [rbx+0x208]
+        (byte) 0xC1, (byte) 0xE1, 0x04,                                       // shl ecx, 4
+        0x09, (byte) 0xC8,                                                    // or eax, ecx
+        (byte) 0x8B, (byte) 0x8B, 0x00, 0x01, 0x00, 0x00,                     // mov ecx, [rbx+0x100]
+        (byte) 0xC1, (byte) 0xE1, 0x08,                                       // shl ecx, 8
+        0x09, (byte) 0xC8,                                                    // or eax, ecx
+        0x66, (byte) 0xBA, (byte) 0xF4, 0x00,                                 // mov dx, 0xf4
+        (byte) 0xEF,                                                          // out dx, eax
+        (byte) 0xF4, (byte) 0xEB, (byte) 0xFD                                 // hlt; jmp back to hlt
+    };
     static final byte[] SPIN = {(byte) 0xEB, (byte) 0xFE};          // jmp $
     static final byte[] UNDEFINED = {0x0F, 0x0B};                    // ud2 with no IDT: a triple fault
 
@@ -151,6 +168,28 @@ class KvmBackendSystemTest {
         List<Long> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         return sorted.get(sorted.size() / 2);
+    }
+
+    @Test
+    void eachDiskIsAVirtioBlockDeviceInTheNextSlot() throws Exception {
+        Path disk = Files.write(dir.resolve("disk.img"), new byte[8 * 512]);
+        Path run = dir.resolve("run-disk");
+        MachineSpec spec = new MachineSpec("disk", new BootPayload("elf64", guest("probe.elf", PROBE_SLOTS), List.of(), ""), 1, 64,
+                List.of(new org.wslx.warp.backend.DiskAttachment(disk, true)), run, run.resolve("console.log"));
+        MachineExit exit = backend.launch(spec).exit().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertEquals("instance 'disk': the guest powered itself off (wrote 0x802 to port 0xf4).", exit.reason(),
+                "slot 1 is a block device (ID 2) of 8 sectors, slot 2 is empty (ID 0)");
+    }
+
+    @Test
+    void aMissingDiskIsAClearError() throws Exception {
+        Path absent = dir.resolve("absent.img");
+        Path run = dir.resolve("run-nodisk");
+        MachineSpec spec = new MachineSpec("nodisk", new BootPayload("elf64", guest("x.elf", SPIN), List.of(), ""), 1, 64,
+                List.of(new org.wslx.warp.backend.DiskAttachment(absent, false)), run, run.resolve("console.log"));
+        BackendException e = assertThrows(BackendException.class, () -> backend.launch(spec));
+        assertEquals("instance 'nodisk': disk 0 '" + absent + "' cannot be opened: java.nio.file.NoSuchFileException: " + absent,
+                e.getMessage());
     }
 
     @Test

@@ -153,6 +153,18 @@ public final class Virtqueue {
         return written;
     }
 
+    /** Writes one byte at the very end of a chain's device-writable buffers (where virtio puts a status byte). */
+    public void writeLast(DescriptorChain chain, byte value) {
+        List<Descriptor> all = chain.descriptors();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            Descriptor d = all.get(i);
+            if (d.writable() && d.length() > 0) {
+                memory.write(d.address() + d.length() - 1, new byte[] {value}, 0, 1);
+                return;
+            }
+        }
+    }
+
     private void requireMemory(long address, long length, String what) throws VirtqueueException {
         if (!memory.contains(address, length)) {
             throw new VirtqueueException(name + ": the " + what + " at 0x" + Long.toHexString(address) + " (" + length
