@@ -43,7 +43,7 @@ import org.wslx.warp.vmm.vcpu.VcpuHandle;
 import org.wslx.warp.vmm.vcpu.VcpuExitHandler;
 
 /**
- * One machine on WARP's own monitor: file-backed guest memory in the runtime directory, a KVM VM
+ * One machine on WARP's own monitor: guest memory in a memory-backed file ({@link MemoryBacking}), a KVM VM
  * with the in-kernel irqchip and PIT, the devices on its buses, and one thread per vCPU. It ends
  * when the guest powers off or resets, a vCPU stops at an exit the monitor cannot continue from,
  * or the host stops it; every end tears everything down once.
@@ -51,8 +51,8 @@ import org.wslx.warp.vmm.vcpu.VcpuExitHandler;
 final class KvmMachine implements VirtualMachine, PowerControl {
     static final String MEMORY_FILE = "guest-memory";
     /** The launch phases {@link LaunchTimings} records, in order. */
-    static final List<String> PHASES = List.of("memory", "vm", "irqchip", "pit", "memory slots", "load", "devices", "vcpus",
-            "running");
+    static final List<String> PHASES = List.of("files", "memory", "vm", "memory slots", "irqchip", "pit", "load", "devices",
+            "vcpus", "running");
     private static final int TAIL_LINES = 20;
 
     private final MachineSpec spec;
@@ -96,6 +96,7 @@ final class KvmMachine implements VirtualMachine, PowerControl {
             machine.end(false, "a disk could not be opened: " + e.getMessage());
             throw new BackendException(instance + e.getMessage(), e);
         }
+        timings.mark("files");
         try {
             machine.build(kvm, cpuid, bootMethod, payload);
             return machine;
@@ -125,7 +126,7 @@ final class KvmMachine implements VirtualMachine, PowerControl {
     private void build(KvmSystem kvm, List<CpuidEntry> cpuid, MemoryLoadingBootMethod bootMethod, BootPayload payload)
             throws BootException {
         GuestLayout layout = MachineLayout.of(spec.memoryMiB());
-        GuestMemoryBuilder builder = GuestMemory.builder().name(MEMORY_FILE).inDirectory(spec.runtimeDirectory());
+        GuestMemoryBuilder builder = MemoryBacking.choose(GuestMemory.builder().name(MEMORY_FILE), spec.runtimeDirectory());
         for (MemoryRange ram : layout.ram()) {
             builder.region(ram.start(), ram.size());
         }
@@ -134,12 +135,12 @@ final class KvmMachine implements VirtualMachine, PowerControl {
         vm = kvm.createVm();
         vm.setTssAddress(MachineLayout.VMX_TSS);
         timings.mark("vm");
+        vm.registerMemory(memory);
+        timings.mark("memory slots");
         vm.createIrqchip();
         timings.mark("irqchip");
         vm.createPit();
         timings.mark("pit");
-        vm.registerMemory(memory);
-        timings.mark("memory slots");
         EntryState entry = bootMethod.load(payload, new LoadTarget(memory, layout), layout);
         timings.mark("load");
 
@@ -197,7 +198,7 @@ final class KvmMachine implements VirtualMachine, PowerControl {
         t.start();
     }
 
-    /** The file backing guest memory (in the runtime directory); removed when the machine ends. */
+    /** The named file backing guest memory, when the runtime directory is a memory filesystem; removed when the machine ends. */
     java.util.Optional<java.nio.file.Path> memoryFile() {
         return memory == null ? java.util.Optional.empty() : memory.backingFile();
     }

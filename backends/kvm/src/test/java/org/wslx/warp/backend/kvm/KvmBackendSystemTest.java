@@ -96,33 +96,38 @@ class KvmBackendSystemTest {
                 "RBX pointed at hvm_start_info");
         assertEquals("OK", vm.consoleTail(5));
         assertEquals("OK\n", Files.readString(dir.resolve("run-hello/console.log")));
-        assertFalse(Files.exists(vm.memoryFile().orElseThrow()), "memory file removed");
+        vm.memoryFile().ifPresent(file -> assertFalse(Files.exists(file), "memory file removed"));
     }
 
     @Test
     void measuresLaunchTime() throws Exception {
         Path kernel = guest("hello.elf", PRINT_AND_POWER_OFF);
-        int warmUp = 20;
-        int runs = 60;
-        List<Long> totals = new ArrayList<>();
-        java.util.Map<String, List<Long>> phases = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < warmUp + runs; i++) {
-            long t0 = System.nanoTime();
-            KvmMachine vm = (KvmMachine) backend.launch(spec("m" + i, kernel, "elf64"));
-            long launched = System.nanoTime() - t0;
-            vm.exit().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            if (i >= warmUp) {
-                totals.add(launched);
-                vm.timings().phases().forEach((k, v) -> phases.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+        for (int mib : new int[] {64, 512}) {
+            int warmUp = 20;
+            int runs = 60;
+            List<Long> totals = new ArrayList<>();
+            java.util.Map<String, List<Long>> phases = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < warmUp + runs; i++) {
+                Path run = dir.resolve("run-m" + mib + "-" + i);
+                MachineSpec spec = new MachineSpec("m" + i, new BootPayload("elf64", kernel, List.of(), "warp.test=1"), 1, mib, List.of(),
+                        run, run.resolve("console.log"));
+                long t0 = System.nanoTime();
+                KvmMachine vm = (KvmMachine) backend.launch(spec);
+                long launched = System.nanoTime() - t0;
+                vm.exit().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                if (i >= warmUp) {
+                    totals.add(launched);
+                    vm.timings().phases().forEach((k, v) -> phases.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+                }
             }
+            System.out.printf("launch of %d MiB (spec -> vCPU running), %d runs after %d warm-up: median %.2f ms, min %.2f ms, max %.2f ms%n",
+                    mib, runs, warmUp, median(totals) / 1e6, Collections.min(totals) / 1e6, Collections.max(totals) / 1e6);
+            StringBuilder b = new StringBuilder("median per phase:");
+            for (String phase : KvmMachine.PHASES) {
+                b.append(String.format(" %s %.2f ms;", phase, median(phases.getOrDefault(phase, List.of(0L))) / 1e6));
+            }
+            System.out.println(b);
         }
-        System.out.printf("launch (spec -> vCPU running), %d runs after %d warm-up: median %.2f ms, min %.2f ms, max %.2f ms%n",
-                runs, warmUp, median(totals) / 1e6, Collections.min(totals) / 1e6, Collections.max(totals) / 1e6);
-        StringBuilder b = new StringBuilder("median per phase:");
-        for (String phase : KvmMachine.PHASES) {
-            b.append(String.format(" %s %.2f ms;", phase, median(phases.getOrDefault(phase, List.of(0L))) / 1e6));
-        }
-        System.out.println(b);
     }
 
     /** Many launches in a row; run with -Dwarp.kvm.stress=N. On a hang, prints every thread's stack. */
@@ -194,16 +199,39 @@ class KvmBackendSystemTest {
 
     @Test
     void stopEndsASpinningGuestAndRemovesItsMemoryFile() throws Exception {
-        KvmMachine vm = (KvmMachine) backend.launch(spec("spin", guest("spin.elf", SPIN), "elf64"));
-        Path memoryFile = vm.memoryFile().orElseThrow();
-        assertEquals(dir.resolve("run-spin"), memoryFile.getParent(), "guest memory is a file in the runtime directory");
-        assertTrue(Files.exists(memoryFile));
-        vm.stop(Duration.ofSeconds(1));
-        MachineExit exit = vm.exit().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        assertEquals(new MachineExit(true, "instance 'spin': stopped by the host."), exit);
-        assertFalse(Files.exists(memoryFile));
-        vm.stop(Duration.ZERO); // idempotent
-        assertThrows(BackendException.class, vm::controlChannel);
+        Path shm = Path.of("/dev/shm");
+        Assumptions.assumeTrue(Files.isDirectory(shm) && MemoryBacking.inMemoryFilesystem(shm), "/dev/shm is not a tmpfs here");
+        Path run = Files.createTempDirectory(shm, "warp-kvm-test-");
+        try {
+            MachineSpec spec = new MachineSpec("spin", new BootPayload("elf64", guest("spin.elf", SPIN), List.of(), ""), 1, 64,
+                    List.of(), run, dir.resolve("spin-console.log"));
+            KvmMachine vm = (KvmMachine) backend.launch(spec);
+            Path memoryFile = vm.memoryFile().orElseThrow();
+            assertEquals(run, memoryFile.getParent(), "guest memory is a file in a runtime directory on tmpfs");
+            assertTrue(Files.exists(memoryFile));
+            vm.stop(Duration.ofSeconds(1));
+            MachineExit exit = vm.exit().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertEquals(new MachineExit(true, "instance 'spin': stopped by the host."), exit);
+            assertFalse(Files.exists(memoryFile));
+            vm.stop(Duration.ZERO); // idempotent
+            assertThrows(BackendException.class, vm::controlChannel);
+        } finally {
+            Files.deleteIfExists(run);
+        }
+    }
+
+    @Test
+    void guestMemoryStaysOffDiskFilesystems() throws Exception {
+        Assumptions.assumeFalse(MemoryBacking.inMemoryFilesystem(dir), "the temporary directory is itself a memory filesystem");
+        KvmMachine vm = (KvmMachine) backend.launch(spec("memfd", guest("spin.elf", SPIN), "elf64"));
+        try {
+            assertTrue(vm.memoryFile().isEmpty(), "an anonymous memory file, not a file on " + Files.getFileStore(dir).type());
+            try (var files = Files.list(dir.resolve("run-memfd"))) {
+                assertEquals(List.of("console.log"), files.map(p -> p.getFileName().toString()).toList());
+            }
+        } finally {
+            vm.stop(Duration.ZERO);
+        }
     }
 
     @Test
