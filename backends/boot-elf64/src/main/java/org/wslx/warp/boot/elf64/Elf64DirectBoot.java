@@ -25,6 +25,8 @@ import org.wslx.warp.vmm.elf.Elf64Image;
 import org.wslx.warp.vmm.elf.Elf64Reader;
 import org.wslx.warp.vmm.elf.ElfFormatException;
 import org.wslx.warp.vmm.elf.ElfSegment;
+import org.wslx.warp.vmm.x86.BootTables;
+import org.wslx.warp.vmm.x86.LongModeSregs;
 
 /**
  * Boot method {@code elf64}: an ELF64 x86-64 kernel entered directly in long mode, with RBX and
@@ -85,7 +87,7 @@ public class Elf64DirectBoot implements MemoryLoadingBootMethod {
             memory.zero(segment.physicalAddress() + segment.fileSize(), segment.memorySize() - segment.fileSize());
         }
         writeFiles(kernel, payload.initrds(), memory, moduleStart);
-        LongModeTables.write(memory);
+        memory.write(BootTables.PML4, ByteBuffer.wrap(BootTables.image()));
         memory.zero(COMMAND_LINE, COMMAND_LINE_MAX);
         memory.write(COMMAND_LINE, ByteBuffer.wrap(commandLine));
         int modules = moduleSize > 0 ? 1 : 0;
@@ -94,7 +96,9 @@ public class Elf64DirectBoot implements MemoryLoadingBootMethod {
             memory.write(PvhStartInfo.MODLIST, PvhStartInfo.module(moduleStart, moduleSize));
         }
         memory.write(PvhStartInfo.MEMMAP, PvhStartInfo.memmap(memmap));
-        return LongModeTables.entry(image.entryPoint(), 0, PvhStartInfo.START_INFO, PvhStartInfo.START_INFO);
+        return new EntryState(image.entryPoint(), 0, PvhStartInfo.START_INFO, PvhStartInfo.START_INFO, EntryState.RFLAGS_RESERVED,
+                LongModeSregs.CR0, BootTables.PML4, LongModeSregs.CR4, LongModeSregs.EFER, BootTables.GDT, BootTables.GDT_LIMIT,
+                BootTables.CODE_SELECTOR, BootTables.DATA_SELECTOR);
     }
 
     private static Elf64Image read(Path kernel) throws BootException {
@@ -122,9 +126,9 @@ public class Elf64DirectBoot implements MemoryLoadingBootMethod {
     }
 
     private static void checkPlacement(Path kernel, Elf64Image image, GuestLayout layout) throws BootException {
-        if (layout.ramContaining(LongModeTables.PML4, BOOT_AREA_END - LongModeTables.PML4).isEmpty()) {
+        if (layout.ramContaining(BootTables.PML4, BOOT_AREA_END - BootTables.PML4).isEmpty()) {
             throw new BootException("kernel '" + kernel + "': guest RAM " + layout.ram() + " does not hold the boot tables at ["
-                    + hex(LongModeTables.PML4) + ", " + hex(BOOT_AREA_END) + ")");
+                    + hex(BootTables.PML4) + ", " + hex(BOOT_AREA_END) + ")");
         }
         boolean entryInside = false;
         for (ElfSegment segment : image.segments()) {

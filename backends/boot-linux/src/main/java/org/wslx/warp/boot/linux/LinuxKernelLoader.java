@@ -19,6 +19,8 @@ import org.wslx.warp.vmm.elf.Elf64Image;
 import org.wslx.warp.vmm.elf.Elf64Reader;
 import org.wslx.warp.vmm.elf.ElfFormatException;
 import org.wslx.warp.vmm.elf.ElfSegment;
+import org.wslx.warp.vmm.x86.BootTables;
+import org.wslx.warp.vmm.x86.LongModeSregs;
 
 /**
  * Puts a Linux kernel into guest memory for the 64-bit boot protocol
@@ -55,8 +57,8 @@ final class LinuxKernelLoader {
     }
 
     EntryState load(BootPayload payload) throws BootException {
-        if (layout.ramContaining(LongModeTables.PML4, BOOT_AREA_END - LongModeTables.PML4).isEmpty()) {
-            throw fail("guest RAM " + layout.ram() + " does not hold the boot area [" + hex(LongModeTables.PML4) + ", "
+        if (layout.ramContaining(BootTables.PML4, BOOT_AREA_END - BootTables.PML4).isEmpty()) {
+            throw fail("guest RAM " + layout.ram() + " does not hold the boot area [" + hex(BootTables.PML4) + ", "
                     + hex(BOOT_AREA_END) + ")");
         }
         Placed placed;
@@ -85,8 +87,10 @@ final class LinuxKernelLoader {
             throw fail("the guest layout has " + e820.size() + " memory-map entries; the zero page holds " + E820Map.MAX_ENTRIES);
         }
         memory.write(ZERO_PAGE, zeroPage.e820(e820).bytes());
-        LongModeTables.write(memory);
-        return LongModeTables.entry(placed.entry(), STACK_TOP, 0, ZERO_PAGE);
+        memory.write(BootTables.PML4, ByteBuffer.wrap(BootTables.image()));
+        return new EntryState(placed.entry(), STACK_TOP, 0, ZERO_PAGE, EntryState.RFLAGS_RESERVED, LongModeSregs.CR0, BootTables.PML4,
+                LongModeSregs.CR4, LongModeSregs.EFER, BootTables.GDT, BootTables.GDT_LIMIT, BootTables.CODE_SELECTOR,
+                BootTables.DATA_SELECTOR);
     }
 
     private Placed loadBzImage(ByteBuffer image) throws BootException {

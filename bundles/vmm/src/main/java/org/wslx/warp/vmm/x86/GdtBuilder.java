@@ -47,6 +47,16 @@ public final class GdtBuilder {
         return b;
     }
 
+    /**
+     * An unused (null) descriptor, to place the next ones at the selectors a convention fixes (the Linux boot
+     * protocol's GDT has code at 0x10 and data at 0x18); returns its selector.
+     */
+    public int reserved() {
+        words.add(0L);
+        segments.add(null);
+        return (words.size() - 1) * 8;
+    }
+
     /** A flat 64-bit code segment (L=1, D=0). */
     public int code64(int dpl) {
         return add(descriptor(0, 0xFFFFF, TYPE_CODE_EXEC_READ_ACCESSED, true, dpl, false, true, true),
@@ -109,9 +119,14 @@ public final class GdtBuilder {
 
     /** Writes the table to guest memory at {@code address}. */
     public void writeTo(GuestMemory memory, long address) {
+        writeTo(TableMemory.of(memory), address);
+    }
+
+    /** Writes the table at {@code address}. */
+    public void writeTo(TableMemory memory, long address) {
         if (!memory.contains(address, limit() + 1L)) {
             throw new IllegalArgumentException("GDT of " + (limit() + 1) + " bytes at 0x" + Long.toHexString(address)
-                    + " is not inside guest memory " + memory.regions());
+                    + " is not inside " + memory.describe());
         }
         for (int i = 0; i < words.size(); i++) {
             memory.writeU64(address + 8L * i, words.get(i));

@@ -4,7 +4,7 @@ import org.osgi.annotation.versioning.ProviderType;
 import org.wslx.warp.vmm.memory.GuestMemory;
 
 /**
- * Writes x86-64 4-level page tables (PML4, PDPT, PD, PT) into guest memory. Tables are taken, zeroed, from a
+ * Writes x86-64 4-level page tables (PML4, PDPT, PD, PT) into guest memory (or any {@link TableMemory}). Tables are taken, zeroed, from a
  * reserved guest-physical area in 4 KiB steps. Ranges map with 2 MiB pages where virtual and physical addresses
  * are both 2 MiB aligned and the rest of the range covers the page (unless {@link #smallPagesOnly()}), 4 KiB
  * pages otherwise. Mapping an address twice is an error. Not thread-safe.
@@ -18,7 +18,7 @@ public final class PageTableBuilder {
     private static final long ADDRESS_MASK = 0x000F_FFFF_FFFF_F000L;
     private static final long TABLE_BITS = PageFlags.PRESENT | PageFlags.WRITABLE | PageFlags.USER;
 
-    private final GuestMemory memory;
+    private final TableMemory memory;
     private final long areaBase;
     private final long areaSize;
     private long used;
@@ -30,13 +30,23 @@ public final class PageTableBuilder {
      * @param areaSize its size; running out is an error naming the area
      */
     public PageTableBuilder(GuestMemory memory, long areaBase, long areaSize) {
+        this(TableMemory.of(memory), areaBase, areaSize);
+    }
+
+    /**
+     * Writes into any {@link TableMemory}, e.g. an image of the area that is copied to the guest afterwards.
+     *
+     * @param areaBase 4 KiB-aligned guest physical address of the area tables are allocated from
+     * @param areaSize its size; running out is an error naming the area
+     */
+    public PageTableBuilder(TableMemory memory, long areaBase, long areaSize) {
         if (areaBase % PAGE_4K != 0 || areaSize < PAGE_4K) {
             throw new IllegalArgumentException("page-table area at 0x" + Long.toHexString(areaBase)
                     + " must be 4 KiB aligned and hold at least one table");
         }
         if (!memory.contains(areaBase, areaSize)) {
             throw new IllegalArgumentException("page-table area [0x" + Long.toHexString(areaBase) + ", 0x"
-                    + Long.toHexString(areaBase + areaSize) + ") is not inside guest memory " + memory.regions());
+                    + Long.toHexString(areaBase + areaSize) + ") is not inside " + memory.describe());
         }
         this.memory = memory;
         this.areaBase = areaBase;

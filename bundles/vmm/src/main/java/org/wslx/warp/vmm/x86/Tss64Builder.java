@@ -61,9 +61,13 @@ public final class Tss64Builder {
     }
 
     public void writeTo(GuestMemory memory, long address) {
+        writeTo(TableMemory.of(memory), address);
+    }
+
+    public void writeTo(TableMemory memory, long address) {
         if (!memory.contains(address, size())) {
             throw new IllegalArgumentException("TSS of " + size() + " bytes at 0x" + Long.toHexString(address)
-                    + " is not inside guest memory " + memory.regions());
+                    + " is not inside " + memory.describe());
         }
         memory.fill(address, size(), (byte) 0);
         memory.writeU64(address + RSP0, rsp0);

@@ -3,7 +3,7 @@
  * vCPU special registers.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.wslx.warp.vmm.x86;
 
 import org.osgi.annotation.bundle.Export;
