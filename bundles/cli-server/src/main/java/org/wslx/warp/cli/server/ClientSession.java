@@ -3,6 +3,7 @@ package org.wslx.warp.cli.server;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -38,8 +39,10 @@ final class ClientSession {
                     yield print(call.json() ? InstanceRenderer.json(info) : InstanceRenderer.info(info));
                 }
                 case IMPORT -> {
-                    InstanceInfo imported = instances.importInstance(call.instance(), resolve(call.paths().get(0)),
-                            resolve(call.paths().get(1)));
+                    List<String> paths = call.paths();
+                    Path directory = paths.size() == 2 ? resolve(paths.get(0)) : null;
+                    InstanceInfo imported = instances.importInstance(call.instance(), directory,
+                            resolve(paths.get(paths.size() - 1)));
                     yield print("Instance '" + imported.name() + "' imported.\n");
                 }
                 case EXPORT -> {

@@ -15,7 +15,7 @@ final class CommandLineParser {
             Usage: wslx [-d NAME] [-u USER] [--cd DIR] [-e CMD ARGS... | -- CMD ARGS... | COMMAND LINE]
                    wslx run [-d NAME] -- CMD ARGS...
                    wslx shell
-                   wslx --import NAME DIR TAR | --export NAME TAR | --unregister NAME
+                   wslx --import NAME [DIR] FILE | --export NAME FILE | --unregister NAME
                    wslx --list [--verbose] [--json] | --info NAME [--json]
                    wslx --manage NAME --set-backend qemu|kvm | --set-memory MIB | --set-cpus N
                    wslx --set-default NAME | --terminate NAME | --shutdown | --help
@@ -59,7 +59,13 @@ final class CommandLineParser {
                     }
                     return exec(args.subList(next, args.size()));
                 }
-                case "--import" -> verb(Verb.IMPORT, arg, 3);
+                case "--import" -> {
+                    // wsl.exe insists on an install location; here it is optional (the service has a default)
+                    verb(Verb.IMPORT, arg, 2);
+                    if (next < args.size() && !args.get(next).startsWith("-") && !args.get(next).isEmpty()) {
+                        paths.add(args.get(next++));
+                    }
+                }
                 case "--export" -> verb(Verb.EXPORT, arg, 2);
                 case "-l", "--list" -> verb(Verb.LIST, arg, 0);
                 case "--info", "info" -> verb(Verb.INFO, arg, 1);

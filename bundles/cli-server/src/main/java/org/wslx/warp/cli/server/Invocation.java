@@ -11,7 +11,7 @@ import java.util.List;
  * @param cwd      {@code --cd}, or empty for the user's home directory
  * @param command  the program and arguments for EXEC; for a command given without {@code --} or
  *                 {@code -e}, a {@code /bin/sh -c} line
- * @param paths    the DIR and TAR of IMPORT, the TAR of EXPORT, as typed; for MANAGE the setting and its value
+ * @param paths    the DIR (optional) and FILE of IMPORT, the TAR of EXPORT, as typed; for MANAGE the setting and its value
  * @param verbose  {@code --verbose} for LIST
  * @param json     {@code --json} for LIST and INFO
  */

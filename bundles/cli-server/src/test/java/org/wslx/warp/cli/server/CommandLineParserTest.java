@@ -49,6 +49,8 @@ class CommandLineParserTest {
         assertEquals(Verb.IMPORT, imp.verb());
         assertEquals("deb", imp.instance());
         assertEquals(List.of("inst", "rootfs.tar"), imp.paths());
+        assertEquals(List.of("samples.warpb"), parse("--import", "b", "samples.warpb").paths());
+        assertEquals("option '--json' only applies to '--list' and '--info'", error("--import", "b", "img.tar", "--json"));
         Invocation exp = parse("--export", "deb", "out.tar");
         assertEquals(Verb.EXPORT, exp.verb());
         assertEquals(List.of("out.tar"), exp.paths());
@@ -70,7 +72,7 @@ class CommandLineParserTest {
 
     @Test
     void badInputIsNamed() {
-        assertEquals("'--import' needs 3 arguments but got 2", error("--import", "deb", "dir"));
+        assertEquals("'--import' needs 2 arguments but got 1", error("--import", "deb"));
         assertEquals("'--export' needs 2 arguments but got 1", error("--export", "deb"));
         assertEquals("'--terminate' needs 1 argument but got 0", error("--terminate"));
         assertEquals("unknown option '--frobnicate'", error("--frobnicate"));
