@@ -1,6 +1,7 @@
 #!/bin/sh
 # Fetches Debian's cloud kernel package into the WARP cache and extracts what a boot needs:
-# vmlinuz and the virtio modules the agent loads (the cloud kernel builds them as modules).
+# vmlinuz, the virtio modules the agent loads (the cloud kernel builds them as modules) and the
+# kernel's build configuration (config), which says how it finds virtio-mmio devices.
 # Idempotent: a cached kernel whose recorded SHA-256 still matches is used as is.
 #
 #   WARP_KERNEL_PACKAGE  package to fetch (default: what linux-image-cloud-amd64 depends on)
@@ -29,7 +30,7 @@ props="$dir/kernel.properties"
 
 recorded() { sed -n "s/^$1=//p" "$props"; }
 
-if [ -f "$props" ] && [ -f "$dir/vmlinuz" ]; then
+if [ -f "$props" ] && [ -f "$dir/vmlinuz" ] && [ -f "$dir/config" ]; then
     actual=$(sha256sum "$dir/vmlinuz" | cut -d' ' -f1)
     if [ "$actual" = "$(recorded vmlinuz.sha256)" ]; then
         echo "$dir"
@@ -58,6 +59,8 @@ for m in $modules; do
     [ -n "$ko" ] || die "package '$package' has no module $m.ko"
     cp "$ko" "$dir/modules/$m.ko"
 done
+[ -f "$work/x/boot/config-$kver" ] || die "package '$package' has no /boot/config-$kver"
+cp "$work/x/boot/config-$kver" "$dir/config"
 cp "$work/x/boot/vmlinuz-$kver" "$dir/vmlinuz.tmp"
 vmlinuz_sha=$(sha256sum "$dir/vmlinuz.tmp" | cut -d' ' -f1)
 

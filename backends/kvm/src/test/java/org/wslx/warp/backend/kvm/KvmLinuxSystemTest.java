@@ -1,17 +1,17 @@
 package org.wslx.warp.backend.kvm;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,11 +19,18 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wslx.warp.backend.DiskAttachment;
 import org.wslx.warp.backend.MachineSpec;
 import org.wslx.warp.backend.VirtualMachine;
 import org.wslx.warp.boot.BootPayload;
+import org.wslx.warp.backend.kvm.linux.TrackAGuest;
 import org.wslx.warp.boot.linux.LinuxBootProtocol;
-import org.wslx.warp.control.ByteStream;
+import org.wslx.warp.control.ExecRequest;
+import org.wslx.warp.control.GuestConfig;
+import org.wslx.warp.control.GuestProcess;
+import org.wslx.warp.control.GuestSession;
+import org.wslx.warp.control.SessionParameters;
+import org.wslx.warp.control.host.HostControlPlane;
 import org.wslx.warp.vmm.kvm.KvmHostProbe;
 import org.wslx.warp.vmm.kvm.KvmHostStatus;
 
@@ -119,9 +126,11 @@ class KvmLinuxSystemTest {
     }
 
     /**
-     * The full boot to the agent: the personality's initramfs, the agent's HELLO on the virtio
-     * console. Needs hardware KVM; under kvm_pvm kernel code is emulated and the kernel does not get
-     * that far (DESIGN.md §5).
+     * The full boot to the agent, as an instance would run: the personality's initramfs and a boot
+     * secret, the busybox image as an ext4 root on /dev/vda (virtio block, slot 1), the agent's
+     * session over /dev/hvc0 (virtio console, slot 0) through the real host control plane, a
+     * command and every byte value through it, then a clean power-off. Needs hardware KVM; under
+     * kvm_pvm kernel code is emulated and the kernel does not get that far (DESIGN.md §5).
      */
     @Test
     void debianBootsToTheAgentOnHardwareKvm() throws Exception {
@@ -130,17 +139,51 @@ class KvmLinuxSystemTest {
                     + ": a Linux kernel's code is emulated here and does not reach the agent; this test runs on hardware KVM");
         }
         Assumptions.assumeTrue(host.hardware(), "needs hardware KVM (kvm_intel or kvm_amd); this host has " + host.modules());
-        Path initramfs = Path.of(System.getProperty("user.dir")).resolve("../../personalities/linux/target/classes/guest/initramfs.cpio")
-                .normalize();
-        Assumptions.assumeTrue(Files.isRegularFile(initramfs), "no initramfs at " + initramfs + " (build personalities/linux)");
+        String missing = TrackAGuest.missing();
+        Assumptions.assumeTrue(missing == null, missing);
+        Path kernel = TrackAGuest.kernel();
+        String undiscoverable = TrackAGuest.virtioMmioDiscovery(kernel);
+        if (undiscoverable != null) {
+            System.out.println("skipped: " + undiscoverable);
+        }
+        Assumptions.assumeTrue(undiscoverable == null, undiscoverable);
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        Path root = TrackAGuest.rootDisk(dir.resolve("root.img"), 32);
         Path run = dir.resolve("run-full");
-        VirtualMachine vm = backend.launch(new MachineSpec("debian-full", new BootPayload("linux", bzImage, List.of(initramfs),
-                "console=ttyS0 panic=-1"), 1, 512, List.of(), run, run.resolve("console.log")));
-        try (ByteStream channel = vm.controlChannel()) {
-            InputStream in = channel.input();
-            byte[] header = in.readNBytes(12);
-            assertEquals(12, header.length, vm.consoleTail(30));
-            assertEquals(0x0001, ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getShort(4), "HELLO first");
+        MachineSpec spec = new MachineSpec("debian-full", new BootPayload("linux", kernel,
+                List.of(TrackAGuest.INITRAMFS, TrackAGuest.secretArchive(dir.resolve("secret.cpio"), secret)),
+                "console=ttyS0 panic=-1 warp.root=/dev/vda"), 1, 512, List.of(new DiskAttachment(root, false)), run,
+                run.resolve("console.log"));
+        long t0 = System.nanoTime();
+        VirtualMachine vm = backend.launch(spec);
+        try {
+            GuestSession session = new HostControlPlane().open(vm.controlChannel(),
+                    new SessionParameters("debian-full", secret, new GuestConfig("debian-full", Map.of(), List.of()), Duration.ofSeconds(60)));
+            System.out.printf("boot to agent-ready on the kvm backend: %.0f ms%n", (System.nanoTime() - t0) / 1e6);
+            GuestProcess uname = session.exec(ExecRequest.of("uname", "-r").withUser("root"));
+            assertTrue(new String(uname.stdout().readAllBytes(), StandardCharsets.UTF_8).strip().endsWith("-cloud-amd64"));
+            byte[] payload = new byte[256 * 16];
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] = (byte) i;
+            }
+            GuestProcess cat = session.exec(ExecRequest.of("cat").withUser("root"));
+            java.util.concurrent.CompletableFuture<byte[]> echoed = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return cat.stdout().readAllBytes();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try (java.io.OutputStream stdin = cat.stdin()) {
+                stdin.write(payload);
+            }
+            assertArrayEquals(payload, echoed.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            String console = Files.readString(spec.consoleLog());
+            assertTrue(console.contains("control channel is the virtio console /dev/hvc0"), console);
+            assertTrue(console.contains("root is /dev/vda"), console);
+            session.shutdown(Duration.ofSeconds(30));
+            assertTrue(vm.exit().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS).requested());
         } finally {
             vm.stop(Duration.ofSeconds(5));
         }

@@ -24,19 +24,45 @@ public final class TrackAGuest {
     private TrackAGuest() {
     }
 
-    /** The cached vmlinuz of Debian's cloud kernel (personalities/linux/guest/fetch-kernel.sh), or null. */
+    /**
+     * The cached vmlinuz of Debian's cloud kernel (personalities/linux/guest/fetch-kernel.sh), or null;
+     * one whose build configuration was recorded next to it comes first.
+     */
     public static Path kernel() throws IOException {
         Path kernels = Path.of(System.getProperty("user.home"), ".cache", "wslx-warp", "kernels");
+        Path found = null;
         if (Files.isDirectory(kernels)) {
             try (DirectoryStream<Path> versions = Files.newDirectoryStream(kernels)) {
                 for (Path version : versions) {
                     if (Files.isRegularFile(version.resolve("vmlinuz"))) {
-                        return version.resolve("vmlinuz");
+                        if (Files.isRegularFile(version.resolve("config"))) {
+                            return version.resolve("vmlinuz");
+                        }
+                        found = version.resolve("vmlinuz");
                     }
                 }
             }
         }
-        return null;
+        return found;
+    }
+
+    /**
+     * Why {@code kernel} cannot find devices on WARP's monitor, or null when it can. The monitor
+     * names its virtio-mmio devices on the command line, which only kernels built with
+     * CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES read; others (Debian's cloud kernel) look for them in
+     * ACPI tables, which the monitor does not provide yet.
+     */
+    public static String virtioMmioDiscovery(Path kernel) throws IOException {
+        Path config = kernel.resolveSibling("config");
+        if (!Files.isRegularFile(config)) {
+            return "no build configuration next to " + kernel + " (fetch-kernel.sh records it), so it is unknown whether the"
+                    + " kernel reads virtio_mmio.device= parameters";
+        }
+        if (Files.readAllLines(config).contains("CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES=y")) {
+            return null;
+        }
+        return kernel + " is built without CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES: it finds virtio-mmio devices only through"
+                + " ACPI tables, which WARP's monitor does not provide yet, so it would see neither /dev/hvc0 nor /dev/vda";
     }
 
     /** Why the guest cannot be assembled here, or null when every part is present. */
