@@ -2,7 +2,7 @@
 # Runs the WARP benchmarks: builds what is missing, makes the benchmark image (Debian minbase +
 # qemu-guest-agent, cached), then runs org.wslx.warp.bench.WarpBenchmarks, which prints one table per
 # benchmark and writes distribution/benchmarks/RESULTS.md. Extra arguments go to the program, e.g.
-#   run.sh --boot-rounds=5 --exec-rounds=200 --cli-rounds=30 [--only=boot,exec,cli]
+#   run.sh --boot-rounds=5 --exec-rounds=200 --cli-rounds=30 --trackb-rounds=10 --sandbox-rounds=300 [--only=boot,exec,cli,sandbox,trackb]
 # The benchmarks use a private service under /tmp/wbench-* and stop it at the end. Needs root for
 # debootstrap the first time.
 set -euo pipefail

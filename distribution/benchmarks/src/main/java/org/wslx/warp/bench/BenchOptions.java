@@ -7,9 +7,12 @@ import java.util.Set;
 
 /** The command-line options, each {@code --name=value}; defaults give medians worth quoting. */
 record BenchOptions(Path project, Path benchImage, Path dataDirectory, Path runtimeDirectory, Path java, int bootRounds,
-        int execRounds, int cliRounds, Set<String> only, Path results) {
+        int execRounds, int cliRounds, int trackbRounds, Set<String> only, Path results, List<String> passThrough) {
 
-    static final List<String> BENCHMARKS = List.of("boot", "exec", "cli");
+    static final List<String> BENCHMARKS = List.of("boot", "exec", "cli", "sandbox", "trackb");
+
+    /** Options of the sandbox benchmark, handed to it as they are. */
+    private static final Set<String> SANDBOX_OPTIONS = Set.of("sandbox-rounds", "sandbox-warm-rounds", "qemu-rounds", "idle-sandboxes");
 
     static BenchOptions parse(String[] args) {
         Path project = Path.of(".").toAbsolutePath().normalize();
@@ -20,6 +23,8 @@ record BenchOptions(Path project, Path benchImage, Path dataDirectory, Path runt
         int boot = 5;
         int exec = 200;
         int cli = 30;
+        int trackb = 10;
+        List<String> passThrough = new java.util.ArrayList<>();
         Set<String> only = new LinkedHashSet<>(BENCHMARKS);
         Path results = null;
         for (String arg : args) {
@@ -38,6 +43,7 @@ record BenchOptions(Path project, Path benchImage, Path dataDirectory, Path runt
                 case "boot-rounds" -> boot = rounds(name, value);
                 case "exec-rounds" -> exec = rounds(name, value);
                 case "cli-rounds" -> cli = rounds(name, value);
+                case "trackb-rounds" -> trackb = rounds(name, value);
                 case "results" -> results = Path.of(value).toAbsolutePath();
                 case "only" -> {
                     only = new LinkedHashSet<>(List.of(value.split(",")));
@@ -45,7 +51,13 @@ record BenchOptions(Path project, Path benchImage, Path dataDirectory, Path runt
                         throw new IllegalArgumentException("benchmark option --only=" + value + " names a benchmark other than " + BENCHMARKS);
                     }
                 }
-                default -> throw new IllegalArgumentException("benchmark option '--" + name + "' is unknown");
+                default -> {
+                    if (!SANDBOX_OPTIONS.contains(name)) {
+                        throw new IllegalArgumentException("benchmark option '--" + name + "' is unknown");
+                    }
+                    rounds(name, value);
+                    passThrough.add(arg);
+                }
             }
         }
         if (only.contains("exec") && benchImage == null) {
@@ -54,7 +66,8 @@ record BenchOptions(Path project, Path benchImage, Path dataDirectory, Path runt
         if (results == null) {
             results = project.resolve("distribution/benchmarks/RESULTS.md");
         }
-        return new BenchOptions(project, benchImage, data, runtime, java, boot, exec, cli, only, results);
+        return new BenchOptions(project, benchImage, data, runtime, java, boot, exec, cli, trackb, only, results,
+                List.copyOf(passThrough));
     }
 
     private static int rounds(String name, String value) {

@@ -9,6 +9,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.wslx.warp.bench.sandbox.SandboxBenchmark;
+import org.wslx.warp.bench.trackb.TrackBBenchmark;
+
 /**
  * Runs the benchmarks against a private WARP service and their peers in the same run, prints one
  * table per benchmark and writes them with the machine's facts to RESULTS.md. Options: see
@@ -67,7 +70,14 @@ public final class WarpBenchmarks {
                 withAgentPort.stop();
             }
         }
-        writeResults(options, tables, accelerator, peerArgv, startLoad, args);
+        List<String> sections = new ArrayList<>();
+        if (options.only().contains("sandbox")) {
+            sections.add(printed(section("4. Function sandboxes", () -> SandboxBenchmark.run(options.project(), options.passThrough()))));
+        }
+        if (options.only().contains("trackb")) {
+            sections.add(printed(section("5. Track B", () -> TrackBBenchmark.run(options.project(), options.trackbRounds(), 5))));
+        }
+        writeResults(options, tables, sections, accelerator, peerArgv, startLoad, args);
         System.out.println("Written: " + options.results());
     }
 
@@ -84,13 +94,32 @@ public final class WarpBenchmarks {
         }
     }
 
+    private interface Section {
+        String run() throws Exception;
+    }
+
+    /** A benchmark that prints its own markdown; a failure becomes a short section saying so. */
+    private static String section(String title, Section section) {
+        try {
+            return "## " + title + "\n\n" + section.run();
+        } catch (Exception e) {
+            return "## " + title + "\n\n- Did not complete: " + e + "\n\n";
+        }
+    }
+
+    private static String printed(String markdown) {
+        System.out.print(markdown);
+        System.out.flush();
+        return markdown;
+    }
+
     private static ResultTable print(ResultTable table) {
         System.out.print(table.markdown());
         System.out.flush();
         return table;
     }
 
-    private static void writeResults(BenchOptions options, List<ResultTable> tables, String accelerator, List<String> peerArgv,
+    private static void writeResults(BenchOptions options, List<ResultTable> tables, List<String> sections, String accelerator, List<String> peerArgv,
             String startLoad, String[] args) throws IOException {
         String command = System.getProperty("warp.bench.command", "java org.wslx.warp.bench.WarpBenchmarks " + String.join(" ", args));
         StringBuilder text = new StringBuilder("# WARP benchmarks\n\n");
@@ -108,6 +137,9 @@ public final class WarpBenchmarks {
         text.append("| command | `").append(command).append("` |\n\n");
         for (ResultTable table : tables) {
             text.append(table.markdown());
+        }
+        for (String section : sections) {
+            text.append(section);
         }
         if (!peerArgv.isEmpty()) {
             text.append("Bare QEMU peer of benchmark 1, as spawned:\n\n```\n").append(String.join(" ", peerArgv)).append("\n```\n");

@@ -53,7 +53,11 @@ public final class SandboxBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Path project = Path.of(".").toAbsolutePath().normalize();
+        System.out.print(run(Path.of(".").toAbsolutePath().normalize(), List.of(args)));
+    }
+
+    /** Runs the benchmark for the checkout at {@code project} with {@code --name=value} options; returns the markdown. */
+    public static String run(Path project, List<String> args) throws Exception {
         int cold = 300;
         int warm = 3000;
         int qemu = 10;
@@ -70,7 +74,7 @@ public final class SandboxBenchmark {
                 default -> { } // options of the other benchmarks
             }
         }
-        System.out.print(new SandboxBenchmark(project, cold, warm, qemu, idle).run());
+        return new SandboxBenchmark(project, cold, warm, qemu, idle).run();
     }
 
     /** Runs everything and returns the markdown. */

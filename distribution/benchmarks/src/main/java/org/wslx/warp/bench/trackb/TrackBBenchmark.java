@@ -40,9 +40,13 @@ public final class TrackBBenchmark {
             }
             options.put(arg.substring(2, eq), arg.substring(eq + 1));
         }
-        Path project = Path.of(options.get("project")).toAbsolutePath().normalize();
-        int rounds = Integer.parseInt(options.get("rounds"));
-        int warmRuns = Integer.parseInt(options.get("warm"));
+        System.out.print(run(Path.of(options.get("project")).toAbsolutePath().normalize(),
+                Integer.parseInt(options.get("rounds")), Integer.parseInt(options.get("warm"))));
+    }
+
+    /** Runs the benchmark against the checkout at {@code project} and returns its tables as markdown. */
+    public static String run(Path project, int rounds, int warmRuns) throws Exception {
+        StringBuilder out = new StringBuilder();
         Path state = Files.createTempDirectory(Path.of("/tmp"), "wbench-trackb-");
         Path image = ImagePacker.pack(project.resolve("personalities/trackb/target/guest/samples"), state.resolve("samples.warpb"));
         boolean kvm = Files.isReadable(Path.of("/dev/kvm")) && Files.isWritable(Path.of("/dev/kvm"));
@@ -85,14 +89,15 @@ public final class TrackBBenchmark {
                     boots.get(instance).add(cold, median(warm));
                 }
             }
-            System.out.println(bootTable(boots, kvm, rounds));
+            out.append(bootTable(boots, kvm, rounds)).append('\n');
             if (!kvmProblem.isEmpty()) {
-                System.out.println("The KVM backend could not boot the samples image: " + kvmProblem + "\n");
+                out.append("The KVM backend could not boot the samples image: ").append(kvmProblem).append("\n\n");
             }
             for (String instance : instances) {
-                System.out.println(abiBenchTable(instance, service.linkOk("-d", instance, "--", "abi-bench").stdout()));
+                out.append(abiBenchTable(instance, service.linkOk("-d", instance, "--", "abi-bench").stdout())).append('\n');
             }
         }
+        return out.toString();
     }
 
     /** One backend's cold runs, warm medians and their difference, per round. */
