@@ -13,6 +13,13 @@ static inline volatile uint32_t *reg(unsigned off) { return (volatile uint32_t *
 void lapic_eoi(void) { *reg(0xB0) = 0; }
 
 void lapic_init(void) {
+    /* Device interrupts must not reach the CPU through the legacy path: KVM resets the BSP's LINT0
+       to ExtINT and its unprogrammed 8259 delivers IRQ n as vector n, which would look like
+       exception n (the virtio line, IRQ 5, as #BR). The kernel polls devices instead. */
+    outb(0x21, 0xFF);
+    outb(0xA1, 0xFF);
+    *reg(0x350) = 0x10000;                    /* LINT0 masked */
+    *reg(0x360) = 0x10000;                    /* LINT1 masked */
     *reg(0xF0) = 0x1FF;                       /* software enable, spurious vector 0xFF */
     *reg(0x3E0) = 0xB;                        /* divide by 1 */
     *reg(0x320) = 32 | (1u << 17);            /* periodic, vector 32 */

@@ -27,6 +27,9 @@
 #define FIN 1
 #define MAX_PAYLOAD 65536
 #define INITIAL_WINDOW 262144
+/* Output goes out in frames of at most 16 KiB: QEMU's virtconsole writes each buffer to its socket
+   without waiting and drops what does not fit, so smaller buffers lose nothing while the host reads. */
+#define DATA_CHUNK 16384
 #define CAP_SIGNALS 0x02
 #define WARP_SYS_POWER_OFF 13
 
@@ -74,8 +77,9 @@ static uint8_t *frame_begin(uint32_t payload) {
     uint8_t *p;
     while (!(p = vio_tx_alloc(12 + payload))) {
         vio_kick();
-        if (vio_tx_reclaim()) continue;
+        /* the word is read before looking at the ring: a change after that ends the wait at once */
         struct warp_wait w = { (uint64_t)vio_tx_used_word(), *vio_tx_used_word(), 0 };
+        if (vio_tx_reclaim()) continue;
         warp_wait(&w, 1, 1000000);
     }
     return p;
@@ -333,7 +337,7 @@ static int pump(struct stream *s) {
         while (!s->fin_sent[ch] && (used = warp_ring_used(r, size[ch])) && used != WARP_RING_BROKEN && s->out_window[ch]) {
             uint32_t n = used;
             if (n > s->out_window[ch]) n = s->out_window[ch];
-            if (n > MAX_PAYLOAD) n = MAX_PAYLOAD;
+            if (n > DATA_CHUNK) n = DATA_CHUNK;
             uint8_t *f = frame_begin(n);
             frame_header(f, n, DATA, ch, 0, s->id);
             warp_ring_get(r, (uint8_t *)b + off[ch], size[ch], f + 12, n);
@@ -401,9 +405,8 @@ static void shutdown_now(void) {
     send(SHUTDOWN_ACK, 0, 0, 0, 0, 0);
     vio_kick();
     for (int i = 0; i < 2000 && vio_tx_inflight(); i++) {
-        vio_tx_reclaim();
         struct warp_wait w = { (uint64_t)vio_tx_used_word(), *vio_tx_used_word(), 0 };
-        warp_wait(&w, 1, 1000000);
+        if (!vio_tx_reclaim()) warp_wait(&w, 1, 1000000);
     }
     power_off();
 }
@@ -503,17 +506,17 @@ int main(void) {
         progress |= vio_tx_reclaim() > 0;
         vio_kick();
         if (progress) continue;
-        /* about to sleep: programs that fill or drain a ring from now on wake us */
-        for (int i = 0; i < MAX_STREAMS; i++) if (streams[i].id) streams[i].b->host_waiting = 1;
-        int again = vio_rx_pending();
+        /* About to sleep. The device's words are read first and the kernel compares against those
+           values, so a change from here on ends the wait at once; programs that fill or drain a
+           ring from here on wake us through host_waiting. */
+        struct warp_wait w[2] = {
+            { (uint64_t)vio_rx_used_word(), __atomic_load_n(vio_rx_used_word(), __ATOMIC_ACQUIRE), 0 },
+            { (uint64_t)vio_tx_used_word(), __atomic_load_n(vio_tx_used_word(), __ATOMIC_ACQUIRE), 0 },
+        };
+        for (int i = 0; i < MAX_STREAMS; i++) if (streams[i].id) __atomic_store_n(&streams[i].b->host_waiting, 1, __ATOMIC_SEQ_CST);
+        int again = vio_rx_pending() || vio_tx_reclaim();
         for (int i = 0; i < MAX_STREAMS && !again; i++) if (streams[i].id) again = pump(&streams[i]);
-        if (!again) {
-            struct warp_wait w[2] = {
-                { (uint64_t)vio_rx_used_word(), *vio_rx_used_word(), 0 },
-                { (uint64_t)vio_tx_used_word(), *vio_tx_used_word(), 0 },
-            };
-            warp_wait(w, vio_tx_inflight() ? 2 : 1, WARP_WAIT_FOREVER);
-        }
+        if (!again) warp_wait(w, vio_tx_inflight() ? 2 : 1, WARP_WAIT_FOREVER);
         for (int i = 0; i < MAX_STREAMS; i++) if (streams[i].id) streams[i].b->host_waiting = 0;
     }
 }

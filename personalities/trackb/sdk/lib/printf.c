@@ -1,4 +1,4 @@
-/* printf-lite: %d %i %u %x %lx %llu %s %c %p %%, width and zero padding. */
+/* printf-lite: %d %i %u %x %lx %llu %s %.*s %c %p %%, width, zero padding, %-Ns. */
 #include <stdarg.h>
 #include "warp.h"
 
@@ -25,9 +25,17 @@ int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap) {
         if (*fmt != '%') { put(&o, *fmt); continue; }
         fmt++;
         char pad = ' ';
-        int width = 0, lng = 0;
+        int width = 0, lng = 0, left = 0;
+        if (*fmt == '-') { left = 1; fmt++; }
         if (*fmt == '0') { pad = '0'; fmt++; }
+        int prec = -1;
         while (*fmt >= '0' && *fmt <= '9') width = width * 10 + (*fmt++ - '0');
+        if (*fmt == '.') {
+            fmt++;
+            prec = 0;
+            if (*fmt == '*') { prec = va_arg(ap, int); fmt++; }
+            else while (*fmt >= '0' && *fmt <= '9') prec = prec * 10 + (*fmt++ - '0');
+        }
         while (*fmt == 'l' || *fmt == 'z') { lng = 1; fmt++; }
         switch (*fmt) {
         case 'd': case 'i': {
@@ -38,8 +46,16 @@ int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap) {
         case 'u': put_num(&o, lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 10, width, pad, 0); break;
         case 'x': put_num(&o, lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 16, width, pad, 0); break;
         case 'p': put(&o, '0'); put(&o, 'x'); put_num(&o, (uint64_t)va_arg(ap, void *), 16, width, pad, 0); break;
-        case 's': { const char *s = va_arg(ap, const char *); if (!s) s = "(null)";
-                    int l = (int)strlen(s); for (; l < width; l++) put(&o, ' '); while (*s) put(&o, *s++); break; }
+        case 's': {
+            const char *s = va_arg(ap, const char *);
+            if (!s) s = "(null)";
+            int l = 0;
+            while ((prec < 0 || l < prec) && s[l]) l++;
+            for (int k = l; k < width && !left; k++) put(&o, ' ');
+            for (int k = 0; k < l; k++) put(&o, s[k]);
+            for (int k = l; k < width && left; k++) put(&o, ' ');
+            break;
+        }
         case 'c': put(&o, (char)va_arg(ap, int)); break;
         case '%': put(&o, '%'); break;
         default: put(&o, '%'); put(&o, *fmt); break;
