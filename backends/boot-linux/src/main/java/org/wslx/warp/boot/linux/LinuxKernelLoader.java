@@ -27,7 +27,8 @@ import org.wslx.warp.vmm.x86.LongModeSregs;
  * (integration-contracts/boot/LINUX-BOOT-PROTOCOL.md): a bzImage's protected-mode part at 1 MiB,
  * entered at +0x200, or a vmlinux's load segments, entered at its ELF entry (startup_64's
  * physical address); the zero page at RSI, the command line, the initrds placed as high as the
- * kernel allows, and the identity-mapping page tables and boot GDT.
+ * kernel allows, and the identity-mapping page tables and boot GDT. When the backend placed ACPI
+ * tables, the zero page points the kernel at their RSDP.
  */
 final class LinuxKernelLoader {
     static final long ZERO_PAGE = 0x8000;
@@ -85,6 +86,9 @@ final class LinuxKernelLoader {
         List<E820Map.Entry> e820 = E820Map.of(layout);
         if (e820.size() > E820Map.MAX_ENTRIES) {
             throw fail("the guest layout has " + e820.size() + " memory-map entries; the zero page holds " + E820Map.MAX_ENTRIES);
+        }
+        if (layout.hasAcpi()) {
+            zeroPage.acpiRsdp(layout.acpiRsdp());
         }
         memory.write(ZERO_PAGE, zeroPage.e820(e820).bytes());
         memory.write(BootTables.PML4, ByteBuffer.wrap(BootTables.image()));

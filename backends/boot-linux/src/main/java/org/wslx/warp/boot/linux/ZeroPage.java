@@ -11,6 +11,8 @@ import java.util.List;
  */
 final class ZeroPage {
     static final int SIZE = 4096;
+    /** Where the boot loader says the ACPI RSDP is (zero-page.rst: all protocol versions; read since Linux 5.0). */
+    static final int ACPI_RSDP_ADDR = 0x070;
     static final int EXT_RAMDISK_IMAGE = 0x0C0;
     static final int EXT_RAMDISK_SIZE = 0x0C4;
     static final int EXT_CMD_LINE_PTR = 0x0C8;
@@ -78,6 +80,12 @@ final class ZeroPage {
         page.putInt(RAMDISK_SIZE, (int) size);
         page.putInt(EXT_RAMDISK_IMAGE, (int) (address >>> 32));
         page.putInt(EXT_RAMDISK_SIZE, (int) (size >>> 32));
+        return this;
+    }
+
+    /** The kernel then uses these tables without scanning the BIOS area for them. */
+    ZeroPage acpiRsdp(long address) {
+        page.putLong(ACPI_RSDP_ADDR, address);
         return this;
     }
 

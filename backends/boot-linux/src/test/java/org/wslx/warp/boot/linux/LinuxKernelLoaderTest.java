@@ -137,6 +137,38 @@ class LinuxKernelLoaderTest {
             assertEquals(e820[i][2], guest.u32(at + 16), "e820 " + i + " type");
         }
         assertEquals(0, guest.u64(zp + 0x2D0 + 60));
+        assertEquals(0, guest.u64(zp + 0x070), "no ACPI tables, no acpi_rsdp_addr");
+    }
+
+    /** As WARP's monitor offers it: its ACPI tables in a reserved range at 0xE0000 below 1 MiB. */
+    static GuestLayout layoutWithAcpi(long mib) {
+        return new GuestLayout(List.of(new MemoryRange(0, 0xE0000, "RAM"), new MemoryRange(MIB, mib * MIB - MIB, "RAM")),
+                List.of(new MemoryRange(0xE0000, 0x20000, "ACPI tables"), new MemoryRange(0xFEB00000L, 0x1000, "virtio-mmio window")),
+                0xE0000);
+    }
+
+    @Test
+    void pointsTheKernelAtTheAcpiTablesAndReservesThemInE820() throws Exception {
+        GuestLayout layout = layoutWithAcpi(64);
+        InMemoryGuest guest = new InMemoryGuest(layout);
+        method.load(new BootPayload("linux", file("bzImage", bzImage(0x7F)), List.of(), "console=ttyS0"), guest, layout);
+        long zp = 0x8000;
+        assertEquals(0xE0000L, guest.u64(zp + 0x070));
+        assertEquals(4, guest.range(zp + 0x1E8, 1)[0]);
+        long[][] e820 = {{0, 0x9F000, 1}, {0xE0000, 0x20000, 2}, {MIB, 63 * MIB, 1}, {0xFEB00000L, 0x1000, 2}};
+        for (int i = 0; i < e820.length; i++) {
+            long at = zp + 0x2D0 + i * 20L;
+            assertEquals(e820[i][0], guest.u64(at), "e820 " + i + " addr");
+            assertEquals(e820[i][1], guest.u64(at + 8), "e820 " + i + " size");
+            assertEquals(e820[i][2], guest.u32(at + 16), "e820 " + i + " type");
+        }
+    }
+
+    @Test
+    void aLayoutRefusesAnRsdpOutsideItsReservedRanges() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GuestLayout(
+                List.of(new MemoryRange(0, 0x100000, "RAM")), List.of(new MemoryRange(0xFEB00000L, 0x1000, "virtio-mmio window")), 0xE0000));
+        assertTrue(e.getMessage().contains("ACPI RSDP at 0xe0000 does not lie inside one of the reserved ranges"), e.getMessage());
     }
 
     @Test
