@@ -26,13 +26,16 @@ public final class KvmSystem implements AutoCloseable {
     private final int fd;
     private final int vcpuMmapSize;
     private final int xsaveSize;
+    /** KVM_CAP_SYNC_REGS: the kvm_run register areas KVM loads at entry (0 when it has none). */
+    private final int syncRegs;
     private volatile boolean closed;
 
-    private KvmSystem(Path device, int fd, int vcpuMmapSize, int xsaveSize) {
+    private KvmSystem(Path device, int fd, int vcpuMmapSize, int xsaveSize, int syncRegs) {
         this.device = device;
         this.fd = fd;
         this.vcpuMmapSize = vcpuMmapSize;
         this.xsaveSize = xsaveSize;
+        this.syncRegs = syncRegs;
     }
 
     public static KvmSystem open() {
@@ -65,7 +68,9 @@ public final class KvmSystem implements AutoCloseable {
                 }
             }
             int mmapSize = KvmCalls.ioctl(fd, KvmConstants.KVM_GET_VCPU_MMAP_SIZE, 0, "KVM_GET_VCPU_MMAP_SIZE");
-            return new KvmSystem(device, fd, mmapSize, xsaveSize(fd));
+            int syncRegs = KvmCalls.ioctl(fd, KvmConstants.KVM_CHECK_EXTENSION, KvmConstants.KVM_CAP_SYNC_REGS,
+                    "KVM_CHECK_EXTENSION");
+            return new KvmSystem(device, fd, mmapSize, xsaveSize(fd), Math.max(syncRegs, 0));
         } catch (NativeException e) {
             KvmCalls.close(fd);
             throw new KvmException(device + " is not usable: " + e.getMessage(), e.errno(), e);
@@ -105,6 +110,7 @@ public final class KvmSystem implements AutoCloseable {
             case KvmConstants.KVM_CAP_PIT2 -> "KVM_CAP_PIT2";
             case KvmConstants.KVM_CAP_IMMEDIATE_EXIT -> "KVM_CAP_IMMEDIATE_EXIT";
             case KvmConstants.KVM_CAP_XSAVE -> "KVM_CAP_XSAVE";
+            case KvmConstants.KVM_CAP_SYNC_REGS -> "KVM_CAP_SYNC_REGS";
             default -> "capability " + cap;
         };
     }
@@ -140,7 +146,7 @@ public final class KvmSystem implements AutoCloseable {
         } catch (NativeException e) {
             throw new KvmException(device + ": cannot create a VM: " + e.getMessage(), e.errno(), e);
         }
-        return new KvmVm(vmFd, vcpuMmapSize, xsaveSize);
+        return new KvmVm(vmFd, vcpuMmapSize, xsaveSize, syncRegs);
     }
 
     private int fd() {

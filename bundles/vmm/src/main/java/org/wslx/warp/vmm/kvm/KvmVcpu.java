@@ -48,12 +48,15 @@ public final class KvmVcpu implements AutoCloseable {
     private final VcpuStateBuffer state = new VcpuStateBuffer();
     /** The state the buffer holds right now, so loading the same state again skips the copy; guarded by xsaveLock. */
     private XsaveState xsaveHeld;
+    /** Registers staged in kvm_run for the next entry, or null without KVM_CAP_SYNC_REGS; guarded by state. */
+    private final EntryRegisters entry;
 
-    KvmVcpu(int id, int fd, HostMapping run, int xsaveSize) {
+    KvmVcpu(int id, int fd, HostMapping run, int xsaveSize, int syncRegs) {
         this.id = id;
         this.fd = fd;
         this.run = run;
         this.xsaveSize = xsaveSize;
+        this.entry = EntryRegisters.supported(syncRegs) ? new EntryRegisters(run) : null;
     }
 
     public int id() {
@@ -62,6 +65,7 @@ public final class KvmVcpu implements AutoCloseable {
 
     public Regs getRegs() {
         synchronized (state) {
+            loadStagedRegs();
             ByteBuffer b = state.view();
             stateCall(KvmConstants.KVM_GET_REGS, "KVM_GET_REGS");
             return new Regs().rax(b.getLong(0)).rbx(b.getLong(8)).rcx(b.getLong(16)).rdx(b.getLong(24))
@@ -75,6 +79,9 @@ public final class KvmVcpu implements AutoCloseable {
     /** {@code struct kvm_regs}: rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp, r8-r15, rip, rflags, 8 bytes each. */
     public void setRegs(Regs regs) {
         synchronized (state) {
+            if (entry != null) {
+                entry.dropRegs();
+            }
             ByteBuffer b = state.view();
             b.putLong(0, regs.rax()).putLong(8, regs.rbx()).putLong(16, regs.rcx()).putLong(24, regs.rdx())
                     .putLong(32, regs.rsi()).putLong(40, regs.rdi()).putLong(48, regs.rsp()).putLong(56, regs.rbp())
@@ -87,6 +94,7 @@ public final class KvmVcpu implements AutoCloseable {
 
     public Sregs getSregs() {
         synchronized (state) {
+            loadStagedSregs();
             stateCall(KvmConstants.KVM_GET_SREGS, "KVM_GET_SREGS");
             return SregsCodec.decode(state.view());
         }
@@ -94,9 +102,67 @@ public final class KvmVcpu implements AutoCloseable {
 
     public void setSregs(Sregs sregs) {
         synchronized (state) {
+            if (entry != null) {
+                entry.dropSregs();
+            }
             state.clear(SregsCodec.SIZE);
             SregsCodec.encode(sregs, state.view());
             stateCall(KvmConstants.KVM_SET_SREGS, "KVM_SET_SREGS");
+        }
+    }
+
+    /**
+     * Whether this host's KVM loads registers from the kvm_run area as a run enters the guest (KVM_CAP_SYNC_REGS for
+     * general and segment registers), which makes {@link #setRegsOnEntry} and {@link #setSregsOnEntry} cost no
+     * system call.
+     */
+    public boolean loadsRegistersOnEntry() {
+        return entry != null;
+    }
+
+    /**
+     * Sets the general registers the next {@link #run()} enters the guest with. With KVM_CAP_SYNC_REGS they travel
+     * in kvm_run and KVM loads them inside that run's KVM_RUN, saving the KVM_SET_REGS system call; otherwise this is
+     * {@link #setRegs}. Either way the effect is the same: a {@link #getRegs()} before the run returns them, and a
+     * later {@link #setRegs} replaces them.
+     */
+    public void setRegsOnEntry(Regs regs) {
+        synchronized (state) {
+            if (entry == null) {
+                setRegs(regs);
+            } else {
+                checkOpen();
+                entry.stageRegs(regs);
+            }
+        }
+    }
+
+    /** Like {@link #setRegsOnEntry} for the segment, descriptor-table and control registers (KVM_SET_SREGS). */
+    public void setSregsOnEntry(Sregs sregs) {
+        synchronized (state) {
+            if (entry == null) {
+                setSregs(sregs);
+            } else {
+                checkOpen();
+                entry.stageSregs(sregs);
+            }
+        }
+    }
+
+    /** Registers staged for the next entry are loaded now when someone reads them first; guarded by state. */
+    private void loadStagedRegs() {
+        checkOpen();
+        Regs staged = entry == null ? null : entry.pendingRegs();
+        if (staged != null) {
+            setRegs(staged);
+        }
+    }
+
+    private void loadStagedSregs() {
+        checkOpen();
+        Sregs staged = entry == null ? null : entry.pendingSregs();
+        if (staged != null) {
+            setSregs(staged);
         }
     }
 

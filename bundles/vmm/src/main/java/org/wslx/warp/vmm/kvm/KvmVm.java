@@ -24,14 +24,16 @@ public final class KvmVm implements AutoCloseable {
     private final int fd;
     private final int vcpuMmapSize;
     private final int xsaveSize;
+    private final int syncRegs;
     private final List<KvmVcpu> vcpus = new ArrayList<>();
     private int nextSlot;
     private boolean closed;
 
-    KvmVm(int fd, int vcpuMmapSize, int xsaveSize) {
+    KvmVm(int fd, int vcpuMmapSize, int xsaveSize, int syncRegs) {
         this.fd = fd;
         this.vcpuMmapSize = vcpuMmapSize;
         this.xsaveSize = xsaveSize;
+        this.syncRegs = syncRegs;
     }
 
     /**
@@ -133,7 +135,7 @@ public final class KvmVm implements AutoCloseable {
         }
         KvmVcpu vcpu;
         try {
-            vcpu = new KvmVcpu(id, vcpuFd, KvmCalls.mapRun(vcpuFd, vcpuMmapSize), xsaveSize);
+            vcpu = new KvmVcpu(id, vcpuFd, KvmCalls.mapRun(vcpuFd, vcpuMmapSize), xsaveSize, syncRegs);
         } catch (NativeException e) {
             KvmCalls.close(vcpuFd);
             throw new KvmException("VM: cannot map kvm_run of vCPU " + id + ": " + e.getMessage(), e.errno(), e);

@@ -52,7 +52,14 @@ public final class KvmConstants {
     public static final int KVM_CAP_PIT2 = 33;
     public static final int KVM_CAP_XSAVE = 55;
     public static final int KVM_CAP_MAX_VCPUS = 66;
+    /** Its value is the mask of KVM_SYNC_X86_* areas KVM loads from and stores to kvm_run. */
+    public static final int KVM_CAP_SYNC_REGS = 74;
     public static final int KVM_CAP_IMMEDIATE_EXIT = 136;
+
+    // kvm_run.kvm_valid_regs / kvm_dirty_regs bits (KVM_CAP_SYNC_REGS)
+    public static final int KVM_SYNC_X86_REGS = 1;
+    public static final int KVM_SYNC_X86_SREGS = 1 << 1;
+    public static final int KVM_SYNC_X86_EVENTS = 1 << 2;
     /** Its value is the size of the XSAVE buffer KVM_GET_XSAVE2 fills (0 when only KVM_GET_XSAVE exists). */
     public static final int KVM_CAP_XSAVE2 = 208;
 

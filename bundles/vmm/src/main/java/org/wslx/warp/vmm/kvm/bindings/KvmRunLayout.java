@@ -53,6 +53,16 @@ public final class KvmRunLayout {
     public static final int SYSTEM_EVENT_DATA = UNION + 8;
     public static final int SYSTEM_EVENT_DATA_MAX = 16;
 
+    // After the union: u64 kvm_valid_regs; u64 kvm_dirty_regs; then the synchronised registers (KVM_CAP_SYNC_REGS),
+    // struct kvm_sync_regs { kvm_regs regs; kvm_sregs sregs; kvm_vcpu_events events; } in a 2048-byte union.
+    /** Which sync areas KVM fills on every exit; this monitor leaves it 0 so KVM never writes them. */
+    public static final int VALID_REGS = UNION + 256;
+    /** Which sync areas KVM loads into the vCPU as the next KVM_RUN enters the guest; KVM clears the bits it loads. */
+    public static final int DIRTY_REGS = UNION + 264;
+    public static final int SYNC_REGS = UNION + 272;
+    public static final int SYNC_SREGS = SYNC_REGS + KvmRegs.SIZE;
+    public static final int SYNC_EVENTS = SYNC_SREGS + KvmSregs.SIZE;
+
     /** The smallest mapping that holds everything read here; KVM_GET_VCPU_MMAP_SIZE is larger. */
     public static final int MIN_SIZE = UNION + 256;
 

@@ -83,4 +83,15 @@ class KvmLayoutTest {
         assertEquals(52, KvmRunLayout.MMIO_IS_WRITE);
         assertEquals(40, KvmRunLayout.INTERNAL_DATA);
     }
+
+    @Test
+    void kvmRunSyncRegisterOffsets() {
+        assertEquals(288, KvmRunLayout.VALID_REGS);
+        assertEquals(296, KvmRunLayout.DIRTY_REGS);
+        assertEquals(304, KvmRunLayout.SYNC_REGS);
+        assertEquals(448, KvmRunLayout.SYNC_SREGS);
+        assertEquals(760, KvmRunLayout.SYNC_EVENTS);
+        assertEquals(74, KvmConstants.KVM_CAP_SYNC_REGS);
+        assertEquals(3, KvmConstants.KVM_SYNC_X86_REGS | KvmConstants.KVM_SYNC_X86_SREGS);
+    }
 }
