@@ -22,7 +22,7 @@ $CC $CFLAGS -c "$here/runtime/entry.S" -o "$work/entry.o"
 $CC $CFLAGS -c "$here/runtime/memory.c" -o "$work/memory.o"
 
 samples_objs=""
-for src in samples.c sha256.c cpu_state.c; do
+for src in samples.c sha256.c cpu_state.c segment_state.c; do
     obj="$work/${src%.c}.o"
     $CC $CFLAGS -c "$here/samples/$src" -o "$obj"
     samples_objs="$samples_objs $obj"

@@ -13,7 +13,8 @@
  * The function runs at CPL 3 from its first instruction, with the input bytes mapped read-only at
  * `in` and `out_cap` bytes of writable output space at `out`. It returns the number of output bytes
  * it wrote, or a negative WARP_E_* code. Memory (globals, stack) is reset to the image's initial
- * state before every call, so a function must not expect state to survive between calls. There is
+ * state before every call, and so is the CPU: general registers and flags, segment selectors and the
+ * FS/GS bases, FPU and vector registers. A function must not expect state to survive between calls. There is
  * no operating system: no system calls, no heap, only what the function brings with it.
  */
 #ifndef WARP_SANDBOX_H

@@ -20,15 +20,17 @@ import org.wslx.warp.vmm.kvm.KvmException;
 import org.wslx.warp.vmm.kvm.KvmSystem;
 import org.wslx.warp.vmm.kvm.KvmVcpu;
 import org.wslx.warp.vmm.kvm.KvmVm;
+import org.wslx.warp.vmm.kvm.Sregs;
 import org.wslx.warp.vmm.kvm.VcpuExit;
 import org.wslx.warp.vmm.memory.GuestMemory;
 import org.wslx.warp.vmm.memory.MemoryUsage;
 
 /**
  * One sandbox VM: file-backed guest memory holding the laid-out image, snapshotted right after loading,
- * and one vCPU that each call enters at CPL 3 on the caller's thread. A successful call ends with the
- * memory reset to the snapshot (only the pages the call wrote are dropped); a fault, time-out or
- * unexpected exit discards the VM at once, since its state can no longer be trusted.
+ * and one vCPU that each call enters at CPL 3 on the caller's thread. Every call starts from the same vCPU
+ * state: general and segment registers are loaded as the call enters the guest, FPU and vector state and
+ * memory are reset after it (only the pages the call wrote are dropped); a fault, time-out or unexpected
+ * exit discards the VM at once, since its state can no longer be trusted.
  */
 final class KvmSandbox implements Sandbox {
     private static final AtomicLong IDS = new AtomicLong();
@@ -44,6 +46,8 @@ final class KvmSandbox implements Sandbox {
     private final KvmVcpu vcpu;
     private final CallWatchdog watchdog;
     private final VectorStateReset vectorReset;
+    /** The segment and control registers every call starts with; never handed out, since Sregs is mutable. */
+    private final Sregs entrySregs;
     private final Consumer<KvmSandbox> onClose;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean usable = true;
@@ -51,7 +55,8 @@ final class KvmSandbox implements Sandbox {
     private boolean released; // guarded by this
 
     private KvmSandbox(LoadedImage image, SandboxConfig config, MachineImage machine, GuestMemory memory, KvmVm vm,
-            KvmVcpu vcpu, CallWatchdog watchdog, VectorStateReset vectorReset, Consumer<KvmSandbox> onClose) {
+            KvmVcpu vcpu, CallWatchdog watchdog, VectorStateReset vectorReset, Sregs entrySregs,
+            Consumer<KvmSandbox> onClose) {
         this.image = image;
         this.config = config;
         this.machine = machine;
@@ -61,6 +66,7 @@ final class KvmSandbox implements Sandbox {
         this.vcpu = vcpu;
         this.watchdog = watchdog;
         this.vectorReset = vectorReset;
+        this.entrySregs = entrySregs;
         this.onClose = onClose;
     }
 
@@ -83,9 +89,12 @@ final class KvmSandbox implements Sandbox {
             KvmVcpu vcpu = vm.createVcpu(0);
             // Hardware KVM refuses long mode and no-execute in EFER unless CPUID offers them.
             vcpu.setCpuid(cpuid);
-            vcpu.setSregs(SandboxRegisters.entrySregs(machine.cpu()));
+            Sregs entrySregs = SandboxRegisters.entrySregs(machine.cpu());
+            // Rejected values would only show at the first call's KVM_RUN: load them now, once.
+            vcpu.setSregs(entrySregs);
             vectorReset.captureFrom(vcpu);
-            return new KvmSandbox(image, config, machine, memory, vm, vcpu, watchdog, vectorReset, onClose);
+            return new KvmSandbox(image, config, machine, memory, vm, vcpu, watchdog, vectorReset, entrySregs,
+                    onClose);
         } catch (KvmException | IllegalStateException | IllegalArgumentException e) {
             if (vm != null) {
                 vm.close();
@@ -141,7 +150,12 @@ final class KvmSandbox implements Sandbox {
             long start = System.nanoTime();
             memory.write(layout.inputBase(), input);
             long capacity = Math.min(layout.outputCapacity(), limits.maxOutputBytes());
-            vcpu.setRegs(SandboxRegisters.callRegs(layout, machine.entry(), address, input.length, capacity));
+            // Segment registers on every call, not only at creation: a CPL 3 function can load other selectors into
+            // DS, ES, FS and GS, and where CPL 3 code runs with the host's CR4.FSGSBASE (kvm_pvm) write the FS and
+            // GS bases with wrfsbase/wrgsbase; the next call must not find them. Handed over in kvm_run where KVM
+            // supports it, both cost no system call of their own.
+            vcpu.setSregsOnEntry(entrySregs);
+            vcpu.setRegsOnEntry(SandboxRegisters.callRegs(layout, machine.entry(), address, input.length, capacity));
             long timeout = limits.timeout().toNanos();
             int result;
             CallWatchdog.Watch watch = watchdog.watch(start + timeout, vcpu::kick);
@@ -194,7 +208,7 @@ final class KvmSandbox implements Sandbox {
         }
     }
 
-    /** Memory back to the snapshot, FPU and vector registers to power-on; general registers are set per call. */
+    /** Memory back to the snapshot, FPU and vector registers to power-on; the other registers are set per call. */
     private void resetForNextCall(String function) throws SandboxException {
         memory.resetToSnapshot();
         try {
