@@ -93,3 +93,34 @@ WARP_FUNCTION(segment_secret) {
     }
     return WARP_SEGMENT_DUMP_BYTES;
 }
+
+/*
+ * Tries one write to CPU state that would survive the host's per-call reset if CPL 3 could make it, chosen by input
+ * byte 0: 0 TSC_AUX (what rdpid/rdtscp read), 1 DR7, 2 the KERNEL_GS_BASE swapgs would bring in, 3 swapgs itself,
+ * 4 CR8 (the task priority). Each must fault at CPL 3 (#GP), which discards the sandbox; returning means it did not.
+ */
+WARP_FUNCTION(privileged_write) {
+    if (in_len < 1) {
+        return WARP_E_BAD_INPUT;
+    }
+    switch (in[0]) {
+    case 0:
+        __asm__ volatile("wrmsr" : : "c"(0xc0000103u), "a"(0x5ecu), "d"(0u));
+        break;
+    case 1:
+        __asm__ volatile("mov %0, %%dr7" : : "r"(0x401ul));
+        break;
+    case 2:
+        __asm__ volatile("wrmsr" : : "c"(0xc0000102u), "a"(0x5ec000u), "d"(0u));
+        break;
+    case 3:
+        __asm__ volatile("swapgs" : : : "memory");
+        break;
+    case 4:
+        __asm__ volatile("mov %0, %%cr8" : : "r"(0xful));
+        break;
+    default:
+        return WARP_E_BAD_INPUT;
+    }
+    return 0;
+}

@@ -1,7 +1,9 @@
 package org.wslx.warp.sandbox.kvm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -27,6 +29,7 @@ class SandboxSegmentStateTest {
     private static final int BASES = 1;
     private static final int FLAGS = 2;
     private static final int INVALID_OPCODE = 6;
+    private static final int GENERAL_PROTECTION = 13;
     private static final long FS_SECRET = 0x0000_5ec2_e700_1000L;
     private static final long GS_SECRET = 0x0000_7fff_dead_b000L;
     private static final long DF_AND_AC = 1L << 10 | 1L << 18;
@@ -105,6 +108,21 @@ class SandboxSegmentStateTest {
                 assertEquals(clean, next, "pooled call " + i);
             }
             assertEquals(1, pool.stats().created(), "all calls went through one warm sandbox");
+        }
+    }
+
+    @Test
+    void stateTheResetDoesNotCoverCannotBeWrittenAtCpl3() throws Exception {
+        String[] targets = { "TSC_AUX (wrmsr)", "DR7", "KERNEL_GS_BASE (wrmsr)", "swapgs", "CR8" };
+        for (int i = 0; i < targets.length; i++) {
+            try (Sandbox sandbox = service.create(image, SandboxConfig.defaults())) {
+                int which = i;
+                SandboxException e = assertThrows(SandboxException.class, () -> sandbox.call("privileged_write",
+                        new byte[] { (byte) which }, CallLimits.defaults()), targets[i] + " written at CPL 3");
+                assertEquals(SandboxException.Kind.FAULT, e.kind(), e.getMessage());
+                assertEquals(GENERAL_PROTECTION, e.vector(), e.getMessage());
+                assertFalse(sandbox.usable(), "a sandbox that faulted is discarded");
+            }
         }
     }
 
