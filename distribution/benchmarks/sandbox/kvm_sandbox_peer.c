@@ -10,6 +10,9 @@
  *       the input in, set registers, run to the done port, copy the output out, then drop the
  *       private pages (MADV_DONTNEED) so memory is the snapshot again and load the clean FPU/vector
  *       state read from the fresh vCPU (KVM_SET_XSAVE, x87 and SSE marked present), as WARP does.
+ * Every call, cold or warm, enters with the general registers and the clean segment registers, as WARP
+ * does: handed over in kvm_run (KVM_CAP_SYNC_REGS) where KVM supports it, else KVM_SET_SREGS and
+ * KVM_SET_REGS.
  * Prints one "ns <n>" line per iteration and "output <hex>" for the last call.
  */
 #define _GNU_SOURCE
@@ -35,9 +38,17 @@ struct image {
     uint64_t function;
 };
 
-struct vm { int vm, vcpu, memfd; uint8_t *mem; struct kvm_run *run; size_t run_size; struct kvm_xsave clean; };
+struct vm {
+    int vm, vcpu, memfd;
+    uint8_t *mem;
+    struct kvm_run *run;
+    size_t run_size;
+    struct kvm_xsave clean;
+    struct kvm_sregs sregs; /* what every call enters with */
+};
 
 static int kvm;
+static int sync_regs; /* KVM loads regs and sregs from kvm_run at entry */
 static void die(const char *what) {
     fprintf(stderr, "kvm_sandbox_peer: %s: %s\n", what, strerror(errno));
     exit(2);
@@ -108,9 +119,9 @@ static struct kvm_segment segment(uint16_t selector, uint8_t type, uint8_t dpl, 
     return s;
 }
 
+/* Every field WARP does not set is zero, as in WARP's Sregs. */
 static void set_sregs(struct vm *v, const struct image *im) {
-    struct kvm_sregs s;
-    if (ioctl(v->vcpu, KVM_GET_SREGS, &s) < 0) die("KVM_GET_SREGS");
+    struct kvm_sregs s = { 0 };
     s.cs = segment(0x1b, 11, 3, 1);
     s.ss = s.ds = s.es = s.fs = s.gs = segment(0x23, 3, 3, 0);
     s.tr = (struct kvm_segment){ .base = im->tss_base, .limit = im->tss_limit, .selector = 0x28, .type = 11,
@@ -125,6 +136,7 @@ static void set_sregs(struct vm *v, const struct image *im) {
     s.cr4 = im->cr4;
     s.efer = im->efer;
     if (ioctl(v->vcpu, KVM_SET_SREGS, &s) < 0) die("KVM_SET_SREGS");
+    v->sregs = s;
 }
 
 static void set_call_state(struct vm *v, const struct image *im, uint64_t input_len) {
@@ -137,6 +149,13 @@ static void set_call_state(struct vm *v, const struct image *im, uint64_t input_
     r.rdx = im->output_base;
     r.rcx = im->output_cap;
     r.r8 = im->function;
+    if (sync_regs) {
+        v->run->s.regs.regs = r;
+        v->run->s.regs.sregs = v->sregs;
+        v->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+        return;
+    }
+    if (ioctl(v->vcpu, KVM_SET_SREGS, &v->sregs) < 0) die("KVM_SET_SREGS");
     if (ioctl(v->vcpu, KVM_SET_REGS, &r) < 0) die("KVM_SET_REGS");
 }
 
@@ -230,6 +249,9 @@ int main(int argc, char **argv) {
     kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
     if (kvm < 0) die("/dev/kvm");
     read_supported_cpuid();
+    int sync_caps = ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS);
+    sync_regs = sync_caps > 0 && (sync_caps & (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS))
+                                     == (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS);
     struct vm v;
     if (warm) {
         create_vm(&v, &im, 1);

@@ -223,7 +223,9 @@ public final class SandboxBenchmark {
                 .append(" warm, ").append(qemu == null ? 0 : qemu.count()).append(" QEMU. ");
         out.append("The C peer reads the machine image WARP lays out and times each iteration itself; its warm call ")
                 .append("resets memory with MADV_DONTNEED on a private mapping of a memfd snapshot and loads the clean ")
-                .append("FPU/vector state with KVM_SET_XSAVE, as WARP does. QEMU has no warm ")
+                .append("FPU/vector state with KVM_SET_XSAVE, and every call enters with the general and the clean ")
+                .append("segment registers (in kvm_run, KVM_CAP_SYNC_REGS, else KVM_SET_REGS and KVM_SET_SREGS), as WARP ")
+                .append("does. QEMU has no warm ")
                 .append("call: each sample is one process from spawn to the guest's done-port write (isa-debug-exit), ")
                 .append("entered through a PVH wrapper that puts the same machine image in place: ").append(qemuNote)
                 .append(". Goals: WARP ≤ 1.5× C, QEMU ≥ 50× WARP.\n");
