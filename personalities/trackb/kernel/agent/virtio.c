@@ -1,7 +1,10 @@
 /*
- * virtio-mmio (register layout version 2) console: queue 0 receiveq, queue 1 transmitq, split
- * virtqueues in the DMA area the kernel gives the agent. Receive buffers are re-posted as soon as
- * their bytes are copied out; transmitted frames live in a byte ring until the device has used them.
+ * virtio-mmio (register layout version 2) console: split virtqueues in the DMA area the kernel gives
+ * the agent. Without VIRTIO_CONSOLE_F_MULTIPORT the channel is port 0 (queue 0 receiveq, queue 1
+ * transmitq), as WARP's monitor offers it. With it (QEMU), the control queues (2 and 3) name the
+ * ports and the channel is the port named CHANNEL_NAME (VIRTIO-MMIO-CHANNEL.md §2). Receive buffers
+ * are re-posted as soon as their bytes are copied out; transmitted frames live in a byte ring until
+ * the device has used them.
  */
 #include "warp.h"
 #include "virtio.h"
@@ -10,21 +13,41 @@
 #define RXBUF 4096
 #define TX_RING_SIZE 0x80000
 
-#define DMA_RXQ     0x0000
-#define DMA_TXQ     0x1000
+/* multiport: the ports whose queues are set up (ids 0 .. MAX_PORTS-1), and the control queues */
+#define CHANNEL_NAME "org.wslx.warp.control.0"
+#define MAX_PORTS 4
+#define CTL_RXQ 2
+#define CTL_TXQ 3
+#define CTL_N 16                  /* control buffers each way */
+#define CTL_RXBUF 256             /* a header and a port name */
+#define CTL_TXBUF 16
+#define CTL_TIMEOUT_NS 10000000000ULL
+
+/* virtio console control events (virtio 1.x §5.3.6.2) */
+#define DEVICE_READY 0
+#define PORT_ADD 1
+#define PORT_REMOVE 2
+#define PORT_READY 3
+#define PORT_OPEN 6
+#define PORT_NAME 7
+
+#define DMA_RINGS   0x0000        /* queue q's rings at DMA_RINGS + q * 0x1000 */
 #define DMA_RXBUF   0x10000
+#define DMA_CTLRX   0x50000
+#define DMA_CTLTX   (DMA_CTLRX + CTL_N * CTL_RXBUF)
 #define DMA_TXRING  0x80000
 
 struct desc { uint64_t addr; uint32_t len; uint16_t flags, next; };
 struct avail { uint16_t flags, idx, ring[QSZ], used_event; };
 struct used_elem { uint32_t id, len; };
 struct used { uint16_t flags, idx; struct used_elem ring[QSZ]; uint16_t avail_event; };
+struct ctl { uint32_t id; uint16_t event, value; };
 
 struct vq {
     volatile struct desc *desc;
     volatile struct avail *avail;
     volatile struct used *used;
-    uint16_t last_used, avail_idx, num;
+    uint16_t last_used, avail_idx, num, index;
 };
 
 static volatile uint32_t *regs;
@@ -38,23 +61,158 @@ static uint16_t tx_seq_head, tx_seq_tail;  /* descriptors in flight: [tail, head
 static uint32_t pending_len, pending_pos;
 static int rx_reposted, tx_submitted;
 
+/* multiport state */
+static int multiport;
+static uint32_t nports;                     /* ports with queues set up */
+static struct vq ctl_rxq, ctl_txq;
+static int channel_port = -1, host_open;
+static uint16_t qnum[2 * MAX_PORTS + 2];    /* each queue's size, as set up */
+
 static inline uint32_t rd(unsigned off) { return regs[off / 4]; }
 static inline void wr(unsigned off, uint32_t v) { regs[off / 4] = v; }
 
-static int setup_queue(unsigned q, struct vq *vq, uint32_t off, char *err, int errlen) {
-    wr(0x30, q);
-    uint32_t max = rd(0x34);
-    if (max == 0) { snprintf(err, errlen, "virtio console: queue %u is missing", q); return -1; }
-    vq->num = max < QSZ ? (uint16_t)max : QSZ;
+static uint16_t rx_queue_of(uint32_t port) { return (uint16_t)(port == 0 ? 0 : 2 * port + 2); }
+
+static void vq_attach(struct vq *vq, uint16_t q) {
+    uint32_t off = DMA_RINGS + (uint32_t)q * 0x1000;
     vq->desc = (volatile struct desc *)(dma + off);
     vq->avail = (volatile struct avail *)(dma + off + 0x400);
     vq->used = (volatile struct used *)(dma + off + 0x800);
+    vq->num = qnum[q];
+    vq->index = q;
+    vq->last_used = vq->avail_idx = 0;
+}
+
+static int setup_queue(uint16_t q, uint16_t limit, struct vq *vq, char *err, int errlen) {
+    wr(0x30, q);
+    uint32_t max = rd(0x34);
+    if (max == 0) { snprintf(err, errlen, "virtio console: queue %u is missing", q); return -1; }
+    qnum[q] = max < limit ? (uint16_t)max : limit;
+    vq_attach(vq, q);
+    memset((void *)vq->desc, 0, 0x1000);
     wr(0x38, vq->num);
-    uint64_t pa = dma_pa + off;
+    uint64_t pa = dma_pa + DMA_RINGS + (uint64_t)q * 0x1000;
     wr(0x80, (uint32_t)pa); wr(0x84, (uint32_t)(pa >> 32));
     wr(0x90, (uint32_t)(pa + 0x400)); wr(0x94, (uint32_t)((pa + 0x400) >> 32));
     wr(0xa0, (uint32_t)(pa + 0x800)); wr(0xa4, (uint32_t)((pa + 0x800) >> 32));
     wr(0x44, 1);
+    return 0;
+}
+
+static void post_rx_buffers(void) {
+    for (uint16_t i = 0; i < rxq.num; i++) {
+        rxq.desc[i].addr = dma_pa + DMA_RXBUF + (uint64_t)i * RXBUF;
+        rxq.desc[i].len = RXBUF;
+        rxq.desc[i].flags = 2;   /* device writes */
+        rxq.avail->ring[i] = i;
+    }
+    __atomic_store_n(&rxq.avail->idx, rxq.num, __ATOMIC_RELEASE);
+    rxq.avail_idx = rxq.num;
+    wr(0x50, rxq.index);
+}
+
+/* ---- multiport: the control queues ---- */
+
+static void ctl_send(uint32_t id, uint16_t event, uint16_t value) {
+    /* the device answers each message at once, so the queue is full only for an instant */
+    while ((uint16_t)(ctl_txq.avail_idx - __atomic_load_n(&ctl_txq.used->idx, __ATOMIC_ACQUIRE)) >= ctl_txq.num) warp_yield();
+    uint16_t d = ctl_txq.avail_idx % ctl_txq.num;
+    struct ctl m = { id, event, value };
+    memcpy(dma + DMA_CTLTX + d * CTL_TXBUF, &m, sizeof m);
+    ctl_txq.desc[d].addr = dma_pa + DMA_CTLTX + d * CTL_TXBUF;
+    ctl_txq.desc[d].len = sizeof m;
+    ctl_txq.desc[d].flags = 0;
+    ctl_txq.avail->ring[d] = d;
+    ctl_txq.avail_idx++;
+    __atomic_store_n(&ctl_txq.avail->idx, ctl_txq.avail_idx, __ATOMIC_RELEASE);
+    wr(0x50, CTL_TXQ);
+}
+
+static void ctl_message(const uint8_t *b, uint32_t len, char *err, int errlen) {
+    struct ctl m;
+    if (len < sizeof m) return;
+    memcpy(&m, b, sizeof m);
+    switch (m.event) {
+    case PORT_ADD:
+        /* a port without queues cannot be driven; the device hears so and leaves it alone */
+        ctl_send(m.id, PORT_READY, m.id < nports);
+        break;
+    case PORT_NAME: {
+        uint32_t n = len - sizeof m;
+        const char *name = (const char *)b + sizeof m;
+        while (n && !name[n - 1]) n--;
+        if (n != sizeof CHANNEL_NAME - 1 || memcmp(name, CHANNEL_NAME, n) || channel_port >= 0) break;
+        if (m.id >= nports) {
+            if (err) snprintf(err, errlen, "virtio console: port '%s' has id %u, but only ports 0-%u have queues",
+                     CHANNEL_NAME, m.id, nports - 1);
+            break;
+        }
+        channel_port = (int)m.id;
+        uint16_t q = rx_queue_of(m.id);
+        vq_attach(&rxq, q);
+        vq_attach(&txq, q + 1);
+        post_rx_buffers();
+        ctl_send(m.id, PORT_OPEN, 1);
+        break;
+    }
+    case PORT_OPEN:
+        if ((int)m.id == channel_port) host_open = m.value;
+        break;
+    case PORT_REMOVE:
+        if ((int)m.id == channel_port && err) snprintf(err, errlen, "virtio console: the device removed port '%s'", CHANNEL_NAME);
+        break;
+    default:
+        break;   /* CONSOLE_PORT, RESIZE: nothing to do for a byte stream */
+    }
+}
+
+/* Handles the control messages the device has sent; returns how many. */
+static int ctl_poll(char *err, int errlen) {
+    int n = 0;
+    while (ctl_rxq.last_used != __atomic_load_n(&ctl_rxq.used->idx, __ATOMIC_ACQUIRE)) {
+        volatile struct used_elem *e = &ctl_rxq.used->ring[ctl_rxq.last_used % ctl_rxq.num];
+        uint16_t d = (uint16_t)(e->id % ctl_rxq.num);
+        uint32_t len = e->len > CTL_RXBUF ? CTL_RXBUF : e->len;
+        uint8_t msg[CTL_RXBUF];
+        memcpy(msg, dma + DMA_CTLRX + d * CTL_RXBUF, len);
+        ctl_rxq.last_used++;
+        ctl_rxq.avail->ring[ctl_rxq.avail_idx % ctl_rxq.num] = d;
+        ctl_rxq.avail_idx++;
+        __atomic_store_n(&ctl_rxq.avail->idx, ctl_rxq.avail_idx, __ATOMIC_RELEASE);
+        wr(0x50, CTL_RXQ);
+        ctl_message(msg, len, err, errlen);
+        n++;
+    }
+    return n;
+}
+
+/* DEVICE_READY, then PORT_ADD → PORT_READY → PORT_NAME → PORT_OPEN until the channel's port is open
+   at both ends (the device drops control messages it has no buffer for, so buffers come first). */
+static int find_channel_port(char *err, int errlen) {
+    for (uint16_t i = 0; i < ctl_rxq.num; i++) {
+        ctl_rxq.desc[i].addr = dma_pa + DMA_CTLRX + (uint64_t)i * CTL_RXBUF;
+        ctl_rxq.desc[i].len = CTL_RXBUF;
+        ctl_rxq.desc[i].flags = 2;
+        ctl_rxq.avail->ring[i] = i;
+    }
+    ctl_rxq.avail_idx = ctl_rxq.num;
+    __atomic_store_n(&ctl_rxq.avail->idx, ctl_rxq.avail_idx, __ATOMIC_RELEASE);
+    wr(0x50, CTL_RXQ);
+    ctl_send(0, DEVICE_READY, 1);
+    err[0] = 0;
+    uint64_t deadline = warp_clock_ns() + CTL_TIMEOUT_NS;
+    while (channel_port < 0 || !host_open) {
+        volatile uint32_t *word = (volatile uint32_t *)ctl_rxq.used;
+        struct warp_wait w = { (uint64_t)word, __atomic_load_n(word, __ATOMIC_ACQUIRE), 0 };
+        if (ctl_poll(err, errlen)) { if (err[0]) return -1; continue; }
+        uint64_t now = warp_clock_ns();
+        if (now >= deadline) {
+            if (channel_port < 0) snprintf(err, errlen, "virtio console offers multiport but no port named '%s'", CHANNEL_NAME);
+            else snprintf(err, errlen, "virtio console port '%s' (id %d): the host end is not connected", CHANNEL_NAME, channel_port);
+            return -1;
+        }
+        warp_wait(&w, 1, deadline - now < 10000000 ? deadline - now : 10000000);
+    }
     return 0;
 }
 
@@ -64,8 +222,7 @@ int vio_init(char *err, int errlen) {
     dma_pa = in->dma_phys;
     /* the contract's window holds 8 slots; only when none holds the console, look at the 24 slots
        QEMU's microvm machine has with its second IOAPIC (it puts the first device in the last one) */
-    for (int n = 0; n < 32 && !regs; n++) {
-        if (n == 24) break;
+    for (int n = 0; n < 24 && !regs; n++) {
         volatile uint32_t *r = (volatile uint32_t *)(WARP_AGENT_MMIO_VA + n * 0x200);
         if (r[0] == 0x74726976 && r[2] == 3) regs = r;
     }
@@ -76,22 +233,31 @@ int vio_init(char *err, int errlen) {
     wr(0x70, 1 | 2);
     wr(0x14, 1);
     if (!(rd(0x10) & 1)) { snprintf(err, errlen, "virtio console does not offer VIRTIO_F_VERSION_1"); return -1; }
-    wr(0x24, 0); wr(0x20, 0);
+    wr(0x14, 0);
+    multiport = (rd(0x10) >> 1) & 1;
+    wr(0x24, 0); wr(0x20, multiport ? 2 : 0);
     wr(0x24, 1); wr(0x20, 1);
     wr(0x70, 1 | 2 | 8);
     if (!(rd(0x70) & 8)) { snprintf(err, errlen, "virtio console refused the features"); return -1; }
-    if (setup_queue(0, &rxq, DMA_RXQ, err, errlen) || setup_queue(1, &txq, DMA_TXQ, err, errlen)) return -1;
-    for (uint16_t i = 0; i < rxq.num; i++) {
-        rxq.desc[i].addr = dma_pa + DMA_RXBUF + (uint64_t)i * RXBUF;
-        rxq.desc[i].len = RXBUF;
-        rxq.desc[i].flags = 2;   /* device writes */
-        rxq.avail->ring[i] = i;
+    if (!multiport) {
+        if (setup_queue(0, QSZ, &rxq, err, errlen) || setup_queue(1, QSZ, &txq, err, errlen)) return -1;
+        wr(0x70, 1 | 2 | 8 | 4);
+        post_rx_buffers();
+        return 0;
     }
-    __atomic_store_n(&rxq.avail->idx, rxq.num, __ATOMIC_RELEASE);
-    rxq.avail_idx = rxq.num;
+    /* every queue is set up before DRIVER_OK, so the ports' too, before their names are known */
+    uint32_t max_ports = rd(0x104);
+    if (max_ports == 0) { snprintf(err, errlen, "virtio console offers multiport with max_nr_ports 0"); return -1; }
+    nports = max_ports < MAX_PORTS ? max_ports : MAX_PORTS;
+    struct vq unused;
+    for (uint32_t p = 0; p < nports; p++) {
+        uint16_t q = rx_queue_of(p);
+        if (setup_queue(q, QSZ, p ? &unused : &rxq, err, errlen) || setup_queue(q + 1, QSZ, p ? &unused : &txq, err, errlen))
+            return -1;
+    }
+    if (setup_queue(CTL_RXQ, CTL_N, &ctl_rxq, err, errlen) || setup_queue(CTL_TXQ, CTL_N, &ctl_txq, err, errlen)) return -1;
     wr(0x70, 1 | 2 | 8 | 4);
-    wr(0x50, 0);
-    return 0;
+    return find_channel_port(err, errlen);
 }
 
 volatile uint32_t *vio_rx_used_word(void) { return (volatile uint32_t *)rxq.used; }
@@ -100,6 +266,7 @@ int vio_rx_pending(void) { return pending_len || rxq.last_used != __atomic_load_
 
 uint32_t vio_receive(uint8_t *buf, uint32_t *len, uint32_t cap) {
     uint32_t added = 0;
+    if (multiport) ctl_poll(0, 0);   /* a late PORT_ADD gets its PORT_READY; the rest changes nothing */
     for (;;) {
         if (!pending_len) {
             if (rxq.last_used == __atomic_load_n(&rxq.used->idx, __ATOMIC_ACQUIRE)) break;
@@ -173,7 +340,7 @@ int vio_tx_reclaim(void) {
 
 void vio_kick(void) {
     /* a notification is a VM exit: one per batch, and none when the device asks for none */
-    if (tx_submitted && !(txq.used->flags & 1)) wr(0x50, 1);
-    if (rx_reposted && !(rxq.used->flags & 1)) wr(0x50, 0);
+    if (tx_submitted && !(txq.used->flags & 1)) wr(0x50, txq.index);
+    if (rx_reposted && !(rxq.used->flags & 1)) wr(0x50, rxq.index);
     tx_submitted = rx_reposted = 0;
 }

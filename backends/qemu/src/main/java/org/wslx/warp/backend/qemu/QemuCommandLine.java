@@ -22,8 +22,16 @@ final class QemuCommandLine {
     /**
      * A machine for kernels entered directly: microvm (virtio-mmio at 0xfeb00000, the UART at 0x3f8,
      * a local APIC) without option ROMs and without the RTC, whose CMOS such kernels do not read.
+     * Without the second IOAPIC microvm has 8 virtio-mmio slots instead of 24, so its devices, which
+     * it places from the last slot down, land in the 8-slot window of VIRTIO-MMIO-CHANNEL.md §1.
      */
-    static final String DIRECT_BOOT_MACHINE = "microvm,x-option-roms=off,rtc=off,isa-serial=on";
+    static final String DIRECT_BOOT_MACHINE = "microvm,x-option-roms=off,rtc=off,isa-serial=on,ioapic2=off";
+    /**
+     * The control port's number on the direct-boot console device. Port 0 can only hold a
+     * virtconsole, which QEMU lets drop output its socket does not take; a virtserialport holds the
+     * guest back instead, so the channel is the named port 1 of a multiport device.
+     */
+    static final int DIRECT_BOOT_CONTROL_PORT = 1;
 
     /** The QEMU machine model; {@code microvm} has virtio-mmio devices and no PCI or firmware POST. */
     enum MachineType {
@@ -109,15 +117,17 @@ final class QemuCommandLine {
     }
 
     /**
-     * The devices of VIRTIO-MMIO-CHANNEL.md §4 and entry-state.md: a virtio console on virtio-mmio
-     * (modern, one port, so no multiport feature) as the control channel, and the power-off port
-     * 0xf4. The QMP monitor is added as for every machine.
+     * The devices of VIRTIO-MMIO-CHANNEL.md §4 and entry-state.md: a modern virtio console on
+     * virtio-mmio with two ports (so it offers the multiport feature) whose port 1 is the control
+     * channel, named as on {@code pc}, and the power-off port 0xf4. The QMP monitor is added as for
+     * every machine.
      */
     private static void addDirectBootDevices(List<String> argv, RuntimeFiles files) {
         add(argv, "-global", "virtio-mmio.force-legacy=false");
-        add(argv, "-device", MachineType.MICROVM.serialBus + ",id=vser0,max_ports=1");
+        add(argv, "-device", MachineType.MICROVM.serialBus + ",id=vser0,max_ports=" + (DIRECT_BOOT_CONTROL_PORT + 1));
         add(argv, "-chardev", "socket,id=control,path=" + escape(files.controlSocket().toString()) + ",server=on,wait=off");
-        add(argv, "-device", "virtconsole,bus=vser0.0,chardev=control");
+        add(argv, "-device", "virtserialport,bus=vser0.0,nr=" + DIRECT_BOOT_CONTROL_PORT + ",chardev=control,name="
+                + CONTROL_PORT_NAME);
         add(argv, "-device", "isa-debug-exit,iobase=0xf4,iosize=4");
         add(argv, "-chardev", "socket,id=qmp,path=" + escape(files.qmpSocket().toString()) + ",server=on,wait=off");
         add(argv, "-mon", "chardev=qmp,mode=control");

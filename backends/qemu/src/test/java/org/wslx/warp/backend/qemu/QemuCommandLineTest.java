@@ -96,22 +96,23 @@ class QemuCommandLineTest {
     }
 
     @Test
-    void elf64BootsOnMicrovmWithTheMmioConsoleAndThePowerOffPortWhateverMachineIsConfigured() {
+    void elf64BootsOnMicrovmWithTheNamedMmioConsolePortAndThePowerOffPortWhateverMachineIsConfigured() {
         MachineSpec direct = new MachineSpec("tb", new BootPayload("elf64", Path.of("/k/warp-kernel.elf"),
                 List.of(Path.of("/i/image.warpb"), Path.of("/r/boot.warpb")), "console=ttyS0 warp.cpu_limit_ms=500"), 1, 256,
                 List.of(), run, Path.of("/log/console.log"));
         List<String> argv = QemuCommandLine.build(direct, Path.of("qemu"), "tcg", MachineType.PC, new RuntimeFiles(run), 2_500_000);
-        assertEquals("microvm,x-option-roms=off,rtc=off,isa-serial=on,accel=tcg", valueOf(argv, "-machine"));
+        assertEquals("microvm,x-option-roms=off,rtc=off,isa-serial=on,ioapic2=off,accel=tcg", valueOf(argv, "-machine"));
         assertEquals("/k/warp-kernel.elf", valueOf(argv, "-kernel"));
         assertEquals("/run/warp/deb/initrd.img", valueOf(argv, "-initrd"));
         assertEquals("console=ttyS0 warp.cpu_limit_ms=500", valueOf(argv, "-append"), "no Linux-only TSC hint");
         assertEquals("virtio-mmio.force-legacy=false", valueOf(argv, "-global"));
-        assertTrue(argv.contains("virtio-serial-device,id=vser0,max_ports=1"), argv.toString());
+        assertTrue(argv.contains("virtio-serial-device,id=vser0,max_ports=2"), "multiport: " + argv);
         int chardev = argv.indexOf("socket,id=control,path=/run/warp/deb/control.sock,server=on,wait=off");
-        int console = argv.indexOf("virtconsole,bus=vser0.0,chardev=control");
-        assertTrue(chardev > 0 && console > chardev, argv.toString());
+        int port = argv.indexOf("virtserialport,bus=vser0.0,nr=1,chardev=control,name=org.wslx.warp.control.0");
+        assertTrue(chardev > 0 && port > chardev, argv.toString());
         assertTrue(argv.contains("isa-debug-exit,iobase=0xf4,iosize=4"), argv.toString());
-        assertFalse(argv.stream().anyMatch(a -> a.startsWith("virtserialport")), "no named multiport port: " + argv);
+        assertFalse(argv.stream().anyMatch(a -> a.startsWith("virtconsole")),
+                "no console port, which would drop what its socket does not take: " + argv);
         assertFalse(argv.contains("-drive"), "no disk was asked for");
         assertEquals("chardev=qmp,mode=control", valueOf(argv, "-mon"));
         assertTrue(argv.containsAll(List.of("-nodefaults", "-no-reboot", "-S")));
