@@ -54,6 +54,8 @@ final class KvmMachine implements VirtualMachine, PowerControl {
     static final List<String> PHASES = List.of("files", "memory", "vm", "memory slots", "irqchip", "pit", "load", "devices",
             "vcpus", "running");
     private static final int TAIL_LINES = 20;
+    /** Where the masked 8259s put IRQ 0-15 until the guest reprograms them: just above the exceptions, as PC kernels do. */
+    static final int LEGACY_PIC_VECTORS = 0x20;
 
     private final MachineSpec spec;
     private final String accelerator;
@@ -138,6 +140,9 @@ final class KvmMachine implements VirtualMachine, PowerControl {
         vm.registerMemory(memory);
         timings.mark("memory slots");
         vm.createIrqchip();
+        // As firmware would: KVM's 8259s start with vector base 0 and nothing masked, and LINT0 passes them to
+        // the CPU, so a device line would reach a kernel that never programs them as an exception vector.
+        vm.initialiseLegacyPics(LEGACY_PIC_VECTORS, LEGACY_PIC_VECTORS + 8);
         timings.mark("irqchip");
         vm.createPit();
         timings.mark("pit");

@@ -7,6 +7,7 @@ import org.wslx.warp.vmm.bus.InterruptLine;
 import org.wslx.warp.vmm.kvm.bindings.KvmCalls;
 import org.wslx.warp.vmm.kvm.bindings.KvmConstants;
 import org.wslx.warp.vmm.kvm.bindings.KvmIrqLevel;
+import org.wslx.warp.vmm.kvm.bindings.KvmIrqchip;
 import org.wslx.warp.vmm.kvm.bindings.KvmPitConfig;
 import org.wslx.warp.vmm.kvm.bindings.KvmUserspaceMemoryRegion;
 import org.wslx.warp.vmm.kvm.bindings.NativeException;
@@ -21,6 +22,9 @@ import org.wslx.warp.vmm.memory.mapped.MappedGuestMemory;
  */
 @ProviderType
 public final class KvmVm implements AutoCloseable {
+    /** The in-kernel 8259s, for {@link #pic(int)}. */
+    public static final int PIC_MASTER = KvmIrqchip.PIC_MASTER;
+    public static final int PIC_SLAVE = KvmIrqchip.PIC_SLAVE;
     private final int fd;
     private final int vcpuMmapSize;
     private final int xsaveSize;
@@ -89,6 +93,60 @@ public final class KvmVm implements AutoCloseable {
             KvmCalls.ioctl(fd(), KvmConstants.KVM_CREATE_PIT2, config, "KVM_CREATE_PIT2");
         } catch (NativeException e) {
             throw new KvmException("VM: cannot create the in-kernel PIT: " + e.getMessage(), e.errno(), e);
+        }
+    }
+
+    /** The state of the in-kernel 8259 {@code chip} ({@link #PIC_MASTER} or {@link #PIC_SLAVE}), after {@link #createIrqchip()}. */
+    public PicState pic(int chip) {
+        byte[] s = getPic(chip);
+        return new PicState(s[KvmIrqchip.PIC_IRQ_BASE] & 0xFF, s[KvmIrqchip.PIC_IMR] & 0xFF, s[KvmIrqchip.PIC_IRR] & 0xFF,
+                s[KvmIrqchip.PIC_ISR] & 0xFF, s[KvmIrqchip.PIC_INIT_STATE] == 0 && s[KvmIrqchip.PIC_INIT4] != 0);
+    }
+
+    /**
+     * Leaves both in-kernel 8259s as PC firmware hands them to an operating system: initialised (ICW1 to ICW4
+     * done, 8086 mode, normal end of interrupt), input 0 at {@code masterVectorBase} and {@code slaveVectorBase},
+     * and every input masked. KVM creates them uninitialised with vector base 0 and nothing masked, and resets the
+     * boot processor's LINT0 to ExtINT, so without this a device line (the UART's IRQ 4, a virtio IRQ 5) reaches
+     * a kernel that never touched the 8259 as vector 4 or 5, where it looks like an exception. A guest that wants
+     * legacy interrupts programs the 8259s itself, as every operating system does (ICW1 restarts initialisation).
+     */
+    public void initialiseLegacyPics(int masterVectorBase, int slaveVectorBase) {
+        initialisePic(PIC_MASTER, masterVectorBase);
+        initialisePic(PIC_SLAVE, slaveVectorBase);
+    }
+
+    private void initialisePic(int chip, int vectorBase) {
+        if ((vectorBase & 7) != 0 || vectorBase < 0x20 || vectorBase > 0xF8) {
+            throw new IllegalArgumentException("8259 " + chip + ": vector base 0x" + Integer.toHexString(vectorBase)
+                    + " is not a multiple of 8 in [0x20, 0xf8] (vectors below 0x20 are the CPU's exceptions)");
+        }
+        byte[] s = getPic(chip);
+        s[KvmIrqchip.PIC_IRQ_BASE] = (byte) vectorBase;
+        s[KvmIrqchip.PIC_IMR] = (byte) 0xFF;
+        s[KvmIrqchip.PIC_INIT_STATE] = 0;
+        s[KvmIrqchip.PIC_INIT4] = 1;
+        s[KvmIrqchip.PIC_AUTO_EOI] = 0;
+        s[KvmIrqchip.PIC_ROTATE_ON_AUTO_EOI] = 0;
+        s[KvmIrqchip.PIC_SPECIAL_FULLY_NESTED_MODE] = 0;
+        s[KvmIrqchip.PIC_SPECIAL_MASK] = 0;
+        s[KvmIrqchip.PIC_POLL] = 0;
+        s[KvmIrqchip.PIC_READ_REG_SELECT] = 0;
+        try {
+            KvmIrqchip.set(fd(), s);
+        } catch (NativeException e) {
+            throw new KvmException("VM: cannot program 8259 " + chip + ": " + e.getMessage(), e.errno(), e);
+        }
+    }
+
+    private byte[] getPic(int chip) {
+        if (chip != PIC_MASTER && chip != PIC_SLAVE) {
+            throw new IllegalArgumentException("8259 " + chip + " does not exist: the master is 0, the slave 1");
+        }
+        try {
+            return KvmIrqchip.get(fd(), chip);
+        } catch (NativeException e) {
+            throw new KvmException("VM: cannot read 8259 " + chip + " (is there an in-kernel irqchip?): " + e.getMessage(), e.errno(), e);
         }
     }
 

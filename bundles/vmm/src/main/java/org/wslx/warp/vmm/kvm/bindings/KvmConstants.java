@@ -24,6 +24,9 @@ public final class KvmConstants {
     public static final long KVM_SET_IDENTITY_MAP_ADDR = Ioctls.iow(KVMIO, 0x48, 8);
     public static final long KVM_CREATE_IRQCHIP = Ioctls.io(KVMIO, 0x60);
     public static final long KVM_IRQ_LINE = Ioctls.iow(KVMIO, 0x61, KvmIrqLevel.SIZE);
+    public static final long KVM_GET_IRQCHIP = Ioctls.iowr(KVMIO, 0x62, KvmIrqchip.SIZE);
+    /** Declared {@code _IOR} in kvm.h although user space writes it: a historical mistake KVM keeps for compatibility. */
+    public static final long KVM_SET_IRQCHIP = Ioctls.ior(KVMIO, 0x63, KvmIrqchip.SIZE);
     public static final long KVM_CREATE_PIT2 = Ioctls.iow(KVMIO, 0x77, KvmPitConfig.SIZE);
 
     // vCPU ioctls
