@@ -2,13 +2,15 @@
 # Installs what building and running WARP needs on Debian 12: QEMU (the backend); e2fsprogs and
 # the compressors (root disks are made with mke2fs -d and read back with debugfs); cpio,
 # busybox-static and debootstrap (initramfs, default image, Debian test image); gcc for the static
-# guest agent; Java 17 and Maven for the host side. Safe to run again.
+# guest agent; Java 17 and Maven for the host side; acpica-tools (iasl) to check the KVM monitor's
+# ACPI tables against ACPICA's disassembler in tests. Safe to run again.
 set -euo pipefail
 packages=(
     qemu-system-x86 qemu-utils
     e2fsprogs tar gzip xz-utils zstd bzip2
     cpio busybox-static debootstrap
     gcc make libc6-dev binutils
+    acpica-tools
     openjdk-17-jdk-headless maven
 )
 missing=()

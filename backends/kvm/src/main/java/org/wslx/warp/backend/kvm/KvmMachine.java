@@ -1,6 +1,7 @@
 package org.wslx.warp.backend.kvm;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,12 +14,14 @@ import org.wslx.warp.backend.DiskAttachment;
 import org.wslx.warp.backend.MachineExit;
 import org.wslx.warp.backend.MachineSpec;
 import org.wslx.warp.backend.VirtualMachine;
+import org.wslx.warp.backend.kvm.acpi.AcpiImage;
 import org.wslx.warp.backend.kvm.device.block.FileBlockStore;
 import org.wslx.warp.backend.kvm.device.block.VirtioBlock;
 import org.wslx.warp.backend.kvm.device.console.VirtioConsole;
 import org.wslx.warp.backend.kvm.device.power.PowerControl;
 import org.wslx.warp.backend.kvm.device.power.PowerOffPort;
 import org.wslx.warp.backend.kvm.device.power.ResetPort;
+import org.wslx.warp.backend.kvm.device.power.SleepControlPorts;
 import org.wslx.warp.backend.kvm.device.uart.Uart16550;
 import org.wslx.warp.backend.kvm.device.virtio.EmptyVirtioSlot;
 import org.wslx.warp.backend.kvm.device.virtio.VirtioMmioTransport;
@@ -44,7 +47,8 @@ import org.wslx.warp.vmm.vcpu.VcpuExitHandler;
 
 /**
  * One machine on WARP's own monitor: guest memory in a memory-backed file ({@link MemoryBacking}), a KVM VM
- * with the in-kernel irqchip and PIT, the devices on its buses, and one thread per vCPU. It ends
+ * with the in-kernel irqchip and PIT, ACPI tables describing it ({@link MachineAcpi}), the devices
+ * on its buses, and one thread per vCPU. It ends
  * when the guest powers off or resets, a vCPU stops at an exit the monitor cannot continue from,
  * or the host stops it; every end tears everything down once.
  */
@@ -129,8 +133,8 @@ final class KvmMachine implements VirtualMachine, PowerControl {
             throws BootException {
         GuestLayout layout = MachineLayout.of(spec.memoryMiB());
         GuestMemoryBuilder builder = MemoryBacking.choose(GuestMemory.builder().name(MEMORY_FILE), spec.runtimeDirectory());
-        for (MemoryRange ram : layout.ram()) {
-            builder.region(ram.start(), ram.size());
+        for (MemoryRange backed : MachineLayout.memory(spec.memoryMiB())) {
+            builder.region(backed.start(), backed.size());
         }
         memory = builder.build();
         timings.mark("memory");
@@ -146,6 +150,9 @@ final class KvmMachine implements VirtualMachine, PowerControl {
         timings.mark("irqchip");
         vm.createPit();
         timings.mark("pit");
+        // Written before the kernel is loaded; the layout reserves their range, so no loader writes over them.
+        AcpiImage acpi = MachineAcpi.tables(spec.cpus(), disks.size());
+        memory.write(acpi.base(), ByteBuffer.wrap(acpi.bytes()));
         EntryState entry = bootMethod.load(payload, new LoadTarget(memory, layout), layout);
         timings.mark("load");
 
@@ -155,6 +162,19 @@ final class KvmMachine implements VirtualMachine, PowerControl {
         ports.register(Uart16550.COM1, Uart16550.PORTS, "16550 UART (COM1)", uart);
         ports.register(PowerOffPort.PORT, PowerOffPort.PORTS, "power-off port", new PowerOffPort(this));
         ports.register(ResetPort.PORT, 1, "keyboard controller reset", new ResetPort(this));
+        ports.register(SleepControlPorts.PORT, SleepControlPorts.PORTS, "ACPI sleep control and status", new SleepControlPorts(
+                new PowerControl() {
+                    @Override
+                    public void powerOff(long value) {
+                        poweredOff("the guest powered itself off through ACPI (wrote 0x" + Long.toHexString(value)
+                                + " to the sleep control register, port 0x" + Integer.toHexString(SleepControlPorts.PORT) + ")");
+                    }
+
+                    @Override
+                    public void reset() {
+                        KvmMachine.this.reset();
+                    }
+                }));
         mmio.register(VirtioSlots.address(VirtioSlots.CONSOLE), VirtioMmioTransport.SLOT_SIZE, "virtio-mmio slot 0 (console)",
                 new VirtioMmioTransport("instance '" + spec.instanceName() + "' virtio-mmio slot 0", memory,
                         vm.interruptLine(VirtioSlots.irq(VirtioSlots.CONSOLE)), console));
@@ -228,7 +248,11 @@ final class KvmMachine implements VirtualMachine, PowerControl {
 
     @Override
     public void powerOff(long value) {
-        onTeardownThread(() -> end(true, "the guest powered itself off (wrote 0x" + Long.toHexString(value) + " to port 0xf4)"));
+        poweredOff("the guest powered itself off (wrote 0x" + Long.toHexString(value) + " to port 0xf4)");
+    }
+
+    private void poweredOff(String how) {
+        onTeardownThread(() -> end(true, how));
     }
 
     @Override

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.wslx.warp.backend.DiskAttachment;
 import org.wslx.warp.backend.MachineSpec;
 import org.wslx.warp.backend.VirtualMachine;
+import org.wslx.warp.backend.kvm.acpi.AcpiImage;
 import org.wslx.warp.boot.BootPayload;
 import org.wslx.warp.backend.kvm.linux.TrackAGuest;
 import org.wslx.warp.boot.linux.LinuxBootProtocol;
@@ -78,7 +79,7 @@ class KvmLinuxSystemTest {
     }
 
     @Test
-    void debiansKernelPrintsItsBannerCommandLineAndOurMemoryMap() throws Exception {
+    void debiansKernelPrintsItsBannerCommandLineOurMemoryMapAndAcpiTables() throws Exception {
         // The bzImage path decompresses inside the guest, emulated under kvm_pvm: -Dwarp.kvm.linux.bzImage=true tries it.
         Path vmlinux = bzImage;
         if (!Boolean.getBoolean("warp.kvm.linux.bzImage")) {
@@ -87,29 +88,61 @@ class KvmLinuxSystemTest {
             System.out.printf("extracted %s (%d bytes) in %.0f ms%n", vmlinux, Files.size(vmlinux), (System.nanoTime() - t0) / 1e6);
         }
         Path run = dir.resolve("run");
-        MachineSpec spec = new MachineSpec("debian-kvm", new BootPayload("linux", vmlinux, List.of(), COMMAND_LINE), 1, 256,
-                List.of(), run, run.resolve("console.log"));
+        // Two vCPUs and a disk, so the MADT has two processors and the DSDT two virtio-mmio slots.
+        Path disk = Files.write(dir.resolve("disk.img"), new byte[1 << 20]);
+        MachineSpec spec = new MachineSpec("debian-kvm", new BootPayload("linux", vmlinux, List.of(), COMMAND_LINE), 2, 256,
+                List.of(new DiskAttachment(disk, true)), run, run.resolve("console.log"));
+        AcpiImage acpi = MachineAcpi.tables(2, 1);
         VirtualMachine vm = backend.launch(spec);
         String console;
         long started = System.nanoTime();
         try {
-            console = awaitConsole(run.resolve("console.log"), vm, "reserved", FIRST_LINES);
+            // The kernel lists the tables at once, and some 10 s of emulated kernel code later has parsed the MADT.
+            console = awaitConsole(run.resolve("console.log"), vm, Pattern.compile("smpboot: Allowing \\d+ CPUs"), FIRST_LINES);
+            // How far the kernel gets beyond that in a given time (-Dwarp.kvm.linux.beyond=SECONDS), to see what is worth asserting.
+            long beyond = Long.getLong("warp.kvm.linux.beyond", 0);
+            if (beyond > 0) {
+                Thread.sleep(beyond * 1000);
+                console = Files.readString(run.resolve("console.log")).replace("\r", "");
+            }
         } finally {
             vm.stop(Duration.ZERO);
         }
         System.out.printf("first console lines after %.1f s:%n%s%n", (System.nanoTime() - started) / 1e9, console);
         assertTrue(console.contains("Linux version 6."), console);
-        assertTrue(console.contains("Command line: " + COMMAND_LINE + " " + KvmBackend.LINUX_VIRTIO_PARAMETER), console);
+        assertTrue(console.contains("Command line: " + COMMAND_LINE + " " + VirtioSlots.linuxParameters(1)), console);
         assertTrue(console.contains("BIOS-e820: [mem 0x0000000000000000-0x000000000009efff] usable"), console);
+        assertTrue(console.contains("BIOS-e820: [mem 0x00000000000e0000-0x00000000000fffff] reserved"), console);
         assertTrue(console.contains("BIOS-e820: [mem 0x0000000000100000-0x000000000fffffff] usable"), console);
         assertTrue(console.contains("BIOS-e820: [mem 0x00000000feb00000-0x00000000feb00fff] reserved"), console);
-        assertEquals(3, Pattern.compile("BIOS-e820: ").matcher(console).results().count(), console);
+        assertEquals(4, Pattern.compile("BIOS-e820: ").matcher(console).results().count(), console);
+        // The kernel found the tables where the monitor put them, read their headers and accepted their checksums.
+        assertTrue(console.contains(String.format("ACPI: RSDP 0x%016X 000024 (v02 WSLX  )", acpi.rsdp())), console);
+        for (String signature : List.of("XSDT", "FACP", "DSDT", "APIC")) {
+            long address = acpi.tables().get(signature);
+            int at = (int) (address - acpi.base());
+            byte[] b = acpi.bytes();
+            int length = (b[at + 4] & 0xFF) | (b[at + 5] & 0xFF) << 8;
+            String line = String.format("ACPI: %s 0x%016X %06X (v%02d WSLX   WARPVM   00000001 WARP 00000001)", signature, address, length,
+                    b[at + 8]);
+            assertTrue(console.contains(line), line + " not in:\n" + console);
+        }
+        assertTrue(!console.contains("ACPI BIOS Warning") && !console.contains("ACPI BIOS Error") && !console.contains("Incorrect checksum"),
+                console);
+        // The MADT as the kernel understood it: the IOAPIC, the PIT on pin 0, the UART and both slots level-triggered, two CPUs.
+        assertTrue(Pattern.compile("IOAPIC\\[0\\]: apic_id 0, version \\d+, address 0xfec00000, GSI 0-23").matcher(console).find(), console);
+        assertTrue(console.contains("ACPI: LAPIC_NMI (acpi_id[0xff] dfl dfl lint[0x1])"), console);
+        assertTrue(console.contains("ACPI: INT_SRC_OVR (bus 0 bus_irq 0 global_irq 0 dfl dfl)"), console);
+        for (int irq : new int[] {4, 5, 6}) {
+            assertTrue(console.contains("ACPI: INT_SRC_OVR (bus 0 bus_irq " + irq + " global_irq " + irq + " high level)"), console);
+        }
+        assertTrue(console.contains("ACPI: Using ACPI (MADT) for SMP configuration information"), console);
+        assertTrue(console.contains("smpboot: Allowing 2 CPUs, 0 hotplug CPUs"), console);
     }
 
-    /** Waits until the console log holds a line containing {@code marker} among its e820 lines. */
-    static String awaitConsole(Path log, VirtualMachine vm, String marker, Duration timeout) throws Exception {
+    /** Waits until the console log holds {@code done}; the machine must not end before. */
+    static String awaitConsole(Path log, VirtualMachine vm, Pattern done, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Pattern done = Pattern.compile("BIOS-e820: .*" + Pattern.quote(marker));
         while (System.nanoTime() < deadline) {
             String text = Files.isRegularFile(log) ? Files.readString(log).replace("\r", "") : "";
             Matcher m = done.matcher(text);
@@ -117,12 +150,12 @@ class KvmLinuxSystemTest {
                 return text;
             }
             if (vm.exit().toCompletableFuture().isDone()) {
-                throw new AssertionError("the machine ended before printing its memory map: "
+                throw new AssertionError("the machine ended before printing '" + done + "': "
                         + vm.exit().toCompletableFuture().get().reason());
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("no memory map on the console within " + timeout.toSeconds() + " s:\n" + vm.consoleTail(30));
+        throw new AssertionError("no '" + done + "' on the console within " + timeout.toSeconds() + " s:\n" + vm.consoleTail(30));
     }
 
     /**

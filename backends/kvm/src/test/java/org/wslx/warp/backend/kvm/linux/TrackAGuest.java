@@ -48,21 +48,26 @@ public final class TrackAGuest {
 
     /**
      * Why {@code kernel} cannot find devices on WARP's monitor, or null when it can. The monitor
-     * names its virtio-mmio devices on the command line, which only kernels built with
-     * CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES read; others (Debian's cloud kernel) look for them in
-     * ACPI tables, which the monitor does not provide yet.
+     * describes its virtio-mmio devices in its ACPI tables (LNRO0005), which kernels built with
+     * ACPI and virtio_mmio read, and also names them on the command line, which only kernels built
+     * with CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES read.
      */
     public static String virtioMmioDiscovery(Path kernel) throws IOException {
         Path config = kernel.resolveSibling("config");
         if (!Files.isRegularFile(config)) {
             return "no build configuration next to " + kernel + " (fetch-kernel.sh records it), so it is unknown whether the"
-                    + " kernel reads virtio_mmio.device= parameters";
+                    + " kernel can find virtio-mmio devices";
         }
-        if (Files.readAllLines(config).contains("CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES=y")) {
+        List<String> options = Files.readAllLines(config);
+        boolean virtioMmio = options.contains("CONFIG_VIRTIO_MMIO=y") || options.contains("CONFIG_VIRTIO_MMIO=m");
+        if (!virtioMmio) {
+            return kernel + " is built without CONFIG_VIRTIO_MMIO, so it would see neither /dev/hvc0 nor /dev/vda";
+        }
+        if (options.contains("CONFIG_ACPI=y") || options.contains("CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES=y")) {
             return null;
         }
-        return kernel + " is built without CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES: it finds virtio-mmio devices only through"
-                + " ACPI tables, which WARP's monitor does not provide yet, so it would see neither /dev/hvc0 nor /dev/vda";
+        return kernel + " is built with neither CONFIG_ACPI nor CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES: it has no way to find"
+                + " the monitor's virtio-mmio devices";
     }
 
     /** Why the guest cannot be assembled here, or null when every part is present. */

@@ -39,4 +39,19 @@ class PowerPortsTest {
         port.write(0x64, 0, new byte[] {(byte) 0xFE});
         assertEquals(List.of("reset"), events);
     }
+
+    @Test
+    void softOffThroughTheAcpiSleepControlRegister() {
+        SleepControlPorts ports = new SleepControlPorts(control);
+        // What Linux's hardware-reduced S5 entry does: clear WAK_STS, then SLP_TYP 5 with SLP_EN.
+        ports.write(0x600, SleepControlPorts.STATUS, new byte[] {(byte) 0x80});
+        ports.write(0x600, SleepControlPorts.CONTROL, new byte[] {5 << 2});
+        ports.write(0x600, SleepControlPorts.CONTROL, new byte[] {3 << 2 | 0x20});
+        assertEquals(List.of(), events, "no SLP_EN, or a sleep state other than S5, does nothing");
+        byte[] status = {(byte) 0xFF};
+        ports.read(0x600, SleepControlPorts.STATUS, status);
+        assertEquals(0, status[0], "WAK_STS never rises");
+        ports.write(0x600, SleepControlPorts.CONTROL, new byte[] {5 << 2 | 0x20});
+        assertEquals(List.of("off 34"), events);
+    }
 }
