@@ -21,7 +21,9 @@ import org.wslx.warp.image.ImportedImage;
  * Track B images ({@code .warpb}) for the core's import, export and unregister: an image is checked
  * completely (archive, manifest, programs, and the bundled kernel's version and features) and then
  * kept as it is, one file in the instance's directory, which the personality hands to the kernel
- * as its boot module. Nothing is converted, so export is a copy.
+ * as its boot module. Nothing is converted, so export is a copy. An image directory (a
+ * {@code manifest.json} and the objects it names, as the SDK's build leaves them) is packed first,
+ * so {@code wslx --import NAME DIR} works without running the packer by hand.
  */
 @Component(service = ImageFormat.class, property = ImageFormat.SERVICE_NAME_PROPERTY + "=" + StoredRequirement.FORMAT)
 public class WarpbImageFormat implements ImageFormat {
@@ -46,6 +48,9 @@ public class WarpbImageFormat implements ImageFormat {
 
     @Override
     public boolean recognises(Path source) {
+        if (source != null && Files.isDirectory(source)) {
+            return Files.isRegularFile(source.resolve(ArchiveLayout.MANIFEST));
+        }
         if (source == null || !Files.isRegularFile(source)) {
             return false;
         }
@@ -58,6 +63,23 @@ public class WarpbImageFormat implements ImageFormat {
 
     @Override
     public ImportedImage importImage(String imageName, Path source, Path installDirectory) throws ImageException {
+        if (!Files.isDirectory(source)) {
+            return importArchive(imageName, source, installDirectory);
+        }
+        Path packed = null;
+        try {
+            packed = Files.createTempFile(imageName, ".warpb");
+            ImagePacker.pack(source, packed);
+            return importArchive(imageName, packed, installDirectory);
+        } catch (ArchiveException | IOException e) {
+            throw new ImageException("image '" + imageName + "': cannot pack the image directory '" + source + "': "
+                    + e.getMessage(), e);
+        } finally {
+            removeQuietly(packed, null);
+        }
+    }
+
+    private ImportedImage importArchive(String imageName, Path source, Path installDirectory) throws ImageException {
         String image = "image '" + imageName + "'";
         ImageVerifier.VerifiedImage verified;
         try {
@@ -124,7 +146,9 @@ public class WarpbImageFormat implements ImageFormat {
 
     private static void removeQuietly(Path file, Path directory) {
         try {
-            Files.deleteIfExists(file);
+            if (file != null) {
+                Files.deleteIfExists(file);
+            }
             if (directory != null) {
                 Files.deleteIfExists(directory);
             }

@@ -30,7 +30,7 @@ class WarpbImageFormatTest {
         WarpbImageFormat format = format("0.1.0", "spawn,clock");
         assertTrue(format.recognises(source));
         assertFalse(format.recognises(Files.writeString(dir.resolve("x.tar"), "ustar")));
-        assertFalse(format.recognises(dir));
+        assertFalse(format.recognises(dir), "a directory without manifest.json is not a Track B image");
 
         ImportedImage image = format.importImage("s", source, dir.resolve("inst/s"));
         assertEquals(dir.resolve("inst/s/image.warpb"), image.rootDisk());
@@ -49,6 +49,22 @@ class WarpbImageFormatTest {
 
         format.deleteImage("s", dir.resolve("inst/s"));
         assertFalse(Files.exists(dir.resolve("inst/s")));
+    }
+
+    @Test
+    void anImageDirectoryIsPackedAtImport() throws Exception {
+        Path source = TestImages.directory(dir.resolve("samples-dir"), TestImages.MANIFEST);
+        WarpbImageFormat format = format("0.1.0", "spawn,clock");
+        assertTrue(format.recognises(source));
+        ImportedImage image = format.importImage("d", source, dir.resolve("inst/d"));
+        assertArrayEquals(Files.readAllBytes(ImagePacker.pack(source, dir.resolve("by-hand.warpb"))),
+                Files.readAllBytes(image.rootDisk()), "the same bytes the packer makes");
+        assertEquals("samples", image.manifest().osName());
+
+        Files.writeString(source.resolve(ArchiveLayout.MANIFEST), "{ not json");
+        ImageException e = assertThrows(ImageException.class, () -> format.importImage("e", source, dir.resolve("inst/e")));
+        assertTrue(e.getMessage().startsWith("image 'e': cannot pack the image directory '" + source + "': "), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("inst/e")));
     }
 
     @Test
