@@ -27,8 +27,9 @@
 #define FIN 1
 #define MAX_PAYLOAD 65536
 #define INITIAL_WINDOW 262144
-/* Output goes out in frames of at most 16 KiB: QEMU's virtconsole writes each buffer to its socket
-   without waiting and drops what does not fit, so smaller buffers lose nothing while the host reads. */
+/* Output goes out in frames of at most 16 KiB. The channel holds the agent back rather than drop
+   bytes when the host falls behind (VIRTIO-MMIO-CHANNEL.md §3), so the size only sets how finely
+   the streams' output interleaves. */
 #define DATA_CHUNK 16384
 #define CAP_SIGNALS 0x02
 #define WARP_SYS_POWER_OFF 13

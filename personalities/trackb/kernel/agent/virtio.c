@@ -179,10 +179,10 @@ static int ctl_poll(char *err, int errlen) {
         ctl_rxq.avail->ring[ctl_rxq.avail_idx % ctl_rxq.num] = d;
         ctl_rxq.avail_idx++;
         __atomic_store_n(&ctl_rxq.avail->idx, ctl_rxq.avail_idx, __ATOMIC_RELEASE);
-        wr(0x50, CTL_RXQ);
         ctl_message(msg, len, err, errlen);
         n++;
     }
+    if (n) wr(0x50, CTL_RXQ);   /* one notification (a VM exit) for the buffers given back */
     return n;
 }
 
@@ -249,11 +249,10 @@ int vio_init(char *err, int errlen) {
     uint32_t max_ports = rd(0x104);
     if (max_ports == 0) { snprintf(err, errlen, "virtio console offers multiport with max_nr_ports 0"); return -1; }
     nports = max_ports < MAX_PORTS ? max_ports : MAX_PORTS;
-    struct vq unused;
+    struct vq port;   /* rxq and txq are attached once the port's name is known */
     for (uint32_t p = 0; p < nports; p++) {
         uint16_t q = rx_queue_of(p);
-        if (setup_queue(q, QSZ, p ? &unused : &rxq, err, errlen) || setup_queue(q + 1, QSZ, p ? &unused : &txq, err, errlen))
-            return -1;
+        if (setup_queue(q, QSZ, &port, err, errlen) || setup_queue(q + 1, QSZ, &port, err, errlen)) return -1;
     }
     if (setup_queue(CTL_RXQ, CTL_N, &ctl_rxq, err, errlen) || setup_queue(CTL_TXQ, CTL_N, &ctl_txq, err, errlen)) return -1;
     wr(0x70, 1 | 2 | 8 | 4);
