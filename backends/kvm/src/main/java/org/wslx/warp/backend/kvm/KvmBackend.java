@@ -41,8 +41,6 @@ public class KvmBackend implements Backend {
     static final String NAME = "kvm";
     static final String DEVICE_PROPERTY = "warp.kvm.device";
     static final Set<String> BOOT_METHODS = Set.of("elf64", "linux");
-    /** Linux does not probe virtio-mmio; it is told where the channel is (VIRTIO-MMIO-CHANNEL.md §1). */
-    static final String LINUX_VIRTIO_PARAMETER = VirtioSlots.linuxParameter(VirtioSlots.CONSOLE);
 
     private final Map<String, MemoryLoadingBootMethod> bootMethods = new ConcurrentHashMap<>();
     private final Set<KvmMachine> machines = ConcurrentHashMap.newKeySet();
@@ -130,6 +128,7 @@ public class KvmBackend implements Backend {
                     + VirtioSlots.MAX_DISKS + ".");
         }
         if (methodName.equals("linux")) {
+            // For kernels without ACPI: the machine's ACPI tables describe the same devices (VIRTIO-MMIO-CHANNEL.md §1).
             payload = new BootPayload(methodName, payload.kernel(), payload.initrds(),
                     (payload.commandLine() + " " + VirtioSlots.linuxParameters(spec.disks().size())).strip());
         }

@@ -274,7 +274,8 @@ class KvmBackendSystemTest {
         Path big = Files.write(dir.resolve("big.elf"), new TestElf().entry(CODE).segment(CODE, SPIN, 0x1000, 5)
                 .segment(0x7000000, new byte[16], 0x2000000, 6).build());
         BackendException e = assertThrows(BackendException.class, () -> backend.launch(spec("big", big, "elf64")));
-        assertEquals("instance 'big': kernel '" + big + "': segment 1 [0x7000000, 0x9000000) lies outside guest RAM [RAM [0x0, 0x4000000)]",
+        assertEquals("instance 'big': kernel '" + big + "': segment 1 [0x7000000, 0x9000000) lies outside guest RAM"
+                + " [RAM [0x0, 0xe0000), RAM [0x100000, 0x4000000)]",
                 e.getMessage());
     }
 
