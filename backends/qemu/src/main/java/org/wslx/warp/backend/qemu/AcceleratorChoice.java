@@ -1,11 +1,11 @@
 package org.wslx.warp.backend.qemu;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+
+import org.wslx.warp.vmm.kvm.KvmHostProbe;
 
 /**
  * Chooses between KVM and TCG on purpose. KVM is used only when /dev/kvm is there, can be opened,
@@ -35,24 +35,8 @@ record AcceleratorChoice(String accelerator, boolean usable, String reason) {
 
         static Facts ofHost(String override) {
             Path kvm = Path.of("/dev/kvm");
-            Set<String> modules = new HashSet<>();
-            // /sys/module lists built-in and loaded modules; /proc/modules may be hidden in containers.
-            for (String name : List.of("kvm", "kvm_intel", "kvm_amd", "kvm_pvm")) {
-                if (Files.isDirectory(Path.of("/sys/module", name))) {
-                    modules.add(name);
-                }
-            }
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc/modules"))) {
-                    String name = line.split(" ", 2)[0];
-                    if (name.startsWith("kvm")) {
-                        modules.add(name);
-                    }
-                }
-            } catch (IOException | SecurityException e) {
-                // /sys/module already answered; /proc/modules only adds to it.
-            }
-            return new Facts(Files.exists(kvm), Files.isReadable(kvm) && Files.isWritable(kvm), modules, override);
+            return new Facts(Files.exists(kvm), Files.isReadable(kvm) && Files.isWritable(kvm), KvmHostProbe.loadedKvmModules(),
+                    override);
         }
     }
 

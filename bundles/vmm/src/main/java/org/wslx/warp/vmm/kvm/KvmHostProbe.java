@@ -37,8 +37,12 @@ public final class KvmHostProbe {
         }
     }
 
-    /** Modules whose name starts with {@code kvm}: /sys/module lists built-in and loaded ones, /proc/modules adds to it. */
-    static Set<String> loadedKvmModules() {
+    /**
+     * Modules whose name starts with {@code kvm}: /sys/module lists built-in and loaded ones, /proc/modules adds to it.
+     * Reads no device, so a caller that only needs to know what provides /dev/kvm (e.g. to pick an accelerator for
+     * another hypervisor) can ask without opening it.
+     */
+    public static Set<String> loadedKvmModules() {
         Set<String> modules = new HashSet<>();
         for (String name : List.of("kvm", "kvm_intel", "kvm_amd", "kvm_pvm")) {
             if (Files.isDirectory(Path.of("/sys/module", name))) {

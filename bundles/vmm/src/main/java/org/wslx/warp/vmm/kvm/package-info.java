@@ -4,7 +4,7 @@
  * ({@link org.wslx.warp.vmm.kvm.VcpuExit}), and a probe of what this host's KVM is.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.wslx.warp.vmm.kvm;
 
 import org.osgi.annotation.bundle.Export;
