@@ -1,24 +1,15 @@
 package org.wslx.warp.backend.kvm.device.power;
 
-import org.wslx.warp.vmm.bus.PortIoDevice;
-
 /**
  * The power-off port both backends offer at 0xF4 (QEMU: isa-debug-exit): a write of any value and
  * width ends the machine. Reads return zero.
  */
-public final class PowerOffPort implements PortIoDevice {
+public final class PowerOffPort extends PowerPort {
     public static final int PORT = 0xF4;
     public static final int PORTS = 4;
 
-    private final PowerControl control;
-
     public PowerOffPort(PowerControl control) {
-        this.control = control;
-    }
-
-    @Override
-    public void read(int base, int offset, byte[] data) {
-        java.util.Arrays.fill(data, (byte) 0);
+        super(control);
     }
 
     @Override

@@ -1,14 +1,12 @@
 package org.wslx.warp.backend.kvm.device.power;
 
-import org.wslx.warp.vmm.bus.PortIoDevice;
-
 /**
  * The sleep control and status registers of hardware-reduced ACPI (ACPI 6.x §4.8.3.7), at two IO
  * ports named in the FADT: an OS powers off by writing SLP_EN (bit 5) with the {@code \_S5} sleep
  * type in bits 2–4 to the control register. Only soft-off is offered; other sleep types are
  * ignored. The status register reads 0: WAK_STS never rises, since the machine never wakes.
  */
-public final class SleepControlPorts implements PortIoDevice {
+public final class SleepControlPorts extends PowerPort {
     public static final int PORT = 0x600;
     public static final int PORTS = 2;
     public static final int CONTROL = 0;
@@ -19,15 +17,8 @@ public final class SleepControlPorts implements PortIoDevice {
     static final int SLEEP_TYPE_SHIFT = 2;
     static final int SLEEP_TYPE_MASK = 7;
 
-    private final PowerControl control;
-
     public SleepControlPorts(PowerControl control) {
-        this.control = control;
-    }
-
-    @Override
-    public void read(int base, int offset, byte[] data) {
-        java.util.Arrays.fill(data, (byte) 0);
+        super(control);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.wslx.warp.backend.kvm.device.power;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
@@ -53,5 +54,18 @@ class PowerPortsTest {
         assertEquals(0, status[0], "WAK_STS never rises");
         ports.write(0x600, SleepControlPorts.CONTROL, new byte[] {5 << 2 | 0x20});
         assertEquals(List.of("off 34"), events);
+    }
+
+    @Test
+    void everyPowerPortReadsZeroAtEveryWidthAndReadingAsksForNothing() {
+        for (PowerPort port : List.of(new PowerOffPort(control), new ResetPort(control), new SleepControlPorts(control))) {
+            for (int width : new int[] {1, 2, 4}) {
+                byte[] data = new byte[width];
+                java.util.Arrays.fill(data, (byte) 0xFF);
+                port.read(0, 0, data);
+                assertArrayEquals(new byte[width], data, port.getClass().getSimpleName() + " reads zero at width " + width);
+            }
+        }
+        assertEquals(List.of(), events);
     }
 }
