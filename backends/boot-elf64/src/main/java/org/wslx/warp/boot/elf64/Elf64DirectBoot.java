@@ -108,21 +108,11 @@ public class Elf64DirectBoot implements MemoryLoadingBootMethod {
         try {
             return Elf64Reader.read(kernel);
         } catch (ElfFormatException e) {
-            throw new BootException("kernel '" + kernel + "': " + withoutImagePrefix(e.getMessage()), e);
+            // The reader names the image by file name; the boot message names the full path once.
+            throw new BootException("kernel '" + kernel + "': " + e.reason(), e);
         } catch (IOException e) {
             throw new BootException("kernel '" + kernel + "': cannot read it: " + e.getMessage(), e);
         }
-    }
-
-    /** The reader names the image by file name; the boot message names the full path once. */
-    private static String withoutImagePrefix(String message) {
-        String prefix = "guest image '";
-        int end = message.startsWith(prefix) ? message.indexOf('\'', prefix.length()) : -1;
-        if (end < 0) {
-            return message;
-        }
-        String rest = message.substring(end + 1);
-        return rest.startsWith(": ") ? rest.substring(2) : rest.stripLeading();
     }
 
     private static void checkPlacement(Path kernel, Elf64Image image, GuestLayout layout) throws BootException {

@@ -135,7 +135,7 @@ final class LinuxKernelLoader {
             mapped.get(0, bytes);
             elf = Elf64Reader.read(String.valueOf(kernel.getFileName()), bytes);
         } catch (ElfFormatException e) {
-            throw fail(e.getMessage());
+            throw fail(e.reason()); // the reader names the file by its name; this message by its full path
         }
         for (ElfSegment segment : elf.segments()) {
             if (segment.memorySize() == 0) {
@@ -182,18 +182,7 @@ final class LinuxKernelLoader {
     }
 
     private BootException fail(String cause) {
-        return new BootException("kernel '" + kernel + "': " + withoutImagePrefix(cause));
-    }
-
-    /** The ELF reader names the image by file name; the boot message names the full path once. */
-    private static String withoutImagePrefix(String message) {
-        String prefix = "guest image '";
-        int end = message.startsWith(prefix) ? message.indexOf('\'', prefix.length()) : -1;
-        if (end < 0) {
-            return message;
-        }
-        String rest = message.substring(end + 1);
-        return rest.startsWith(": ") ? rest.substring(2) : rest.stripLeading();
+        return new BootException("kernel '" + kernel + "': " + cause);
     }
 
     static long alignUp(long value, long alignment) {

@@ -219,6 +219,16 @@ class LinuxKernelLoaderTest {
     }
 
     @Test
+    void aMalformedVmlinuxIsNamedOnceByItsPath() throws Exception {
+        ByteBuffer elf = ByteBuffer.allocate(100).order(ByteOrder.LITTLE_ENDIAN);
+        elf.put(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1});
+        elf.putShort(16, (short) 2).putShort(18, (short) 62).putInt(20, 1).putLong(24, 0x1000000).putLong(32, 64);
+        elf.putShort(52, (short) 64).putShort(54, (short) 56).putShort(56, (short) 1);
+        String error = loadError(file("vmlinux", elf.array()), List.of(), "", layout(64));
+        assertTrue(error.startsWith("kernel 'K': is truncated: it ends before "), error);
+    }
+
+    @Test
     void rejectsABzImageWithout64BitEntry() throws Exception {
         assertEquals("kernel 'K': the bzImage has no 64-bit entry point (xloadflags bit XLF_KERNEL_64 is clear)",
                 loadError(file("k", bzImage(0)), List.of(), "", layout(64)));

@@ -79,7 +79,7 @@ public final class Elf64Image {
         for (ElfSegment segment : segments) {
             if (Long.compareUnsigned(segment.physicalAddress(), start) < 0
                     || Long.compareUnsigned(segment.physicalEnd(), end) > 0) {
-                throw new ElfFormatException("guest image '" + name + "': segment " + segment.index() + " "
+                throw new ElfFormatException(name, "guest image '" + name + "': segment " + segment.index() + " "
                         + segment.describeRange() + " lies outside guest memory [0x" + Long.toHexString(start)
                         + ", 0x" + Long.toHexString(end) + ")");
             }

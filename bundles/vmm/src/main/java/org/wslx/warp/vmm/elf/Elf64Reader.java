@@ -44,7 +44,7 @@ public final class Elf64Reader {
         String fileName = String.valueOf(file.getFileName());
         long size = Files.size(file);
         if (size > MAX_FILE) {
-            throw new ElfFormatException("guest image '" + fileName + "': " + size + " bytes is too large to load");
+            throw new ElfFormatException(fileName, "guest image '" + fileName + "': " + size + " bytes is too large to load");
         }
         return read(fileName, Files.readAllBytes(file));
     }
@@ -214,6 +214,6 @@ public final class Elf64Reader {
     }
 
     private ElfFormatException fail(String cause) {
-        return new ElfFormatException("guest image '" + name + "' " + cause);
+        return new ElfFormatException(name, "guest image '" + name + "' " + cause);
     }
 }

@@ -3,7 +3,7 @@
  * entry point and symbol table. Knows nothing about what the image is for (kernel, sandbox guest).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.wslx.warp.vmm.elf;
 
 import org.osgi.annotation.bundle.Export;

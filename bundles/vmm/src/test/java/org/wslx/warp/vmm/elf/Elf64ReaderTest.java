@@ -74,6 +74,17 @@ class Elf64ReaderTest {
     }
 
     @Test
+    void theReasonLeavesOutTheImageNameForCallersThatNameTheFileThemselves() throws Exception {
+        assertEquals("is not an ELF file (no \\x7fELF magic)",
+                assertThrows(ElfFormatException.class, () -> Elf64Reader.read("notes.txt", "hello".getBytes())).reason());
+        ElfFormatException outside = assertThrows(ElfFormatException.class,
+                () -> Elf64Reader.read("it's.elf", twoSegments().build()).requireWithin(0, 0x1000));
+        assertTrue(outside.getMessage().startsWith("guest image 'it's.elf': segment 0 "), outside.getMessage());
+        assertTrue(outside.reason().startsWith("segment 0 "), outside.reason());
+        assertEquals("no image named here", new ElfFormatException("no image named here").reason());
+    }
+
+    @Test
     void rejectsOtherMachinesAndTypes() {
         ElfFormatException arm = assertThrows(ElfFormatException.class,
                 () -> Elf64Reader.read("arm.elf", twoSegments().machine(183).build()));
