@@ -145,6 +145,14 @@ trap_stub_\vec:
     STUB 20
     STUB 21, 1
     STUB 32
+    STUB 48
+    STUB 49
+    STUB 50
+    STUB 51
+    STUB 52
+    STUB 53
+    STUB 54
+    STUB 55
     STUB 128
     STUB 255
 
@@ -187,13 +195,6 @@ trap_return:
     pop %rax
     add $16, %rsp
     iretq
-
-/* the idle loop runs at CPL 0 with interrupts on, on its own stack */
-    .globl idle_loop
-idle_loop:
-    sti
-    hlt
-    jmp idle_loop
 
 /* ---- descriptor tables ---- */
     .section .data

@@ -26,9 +26,11 @@
 #define SEL_UCODE 0x23
 #define SEL_TSS   0x28
 
-#define MAX_PROCS 32
+#define MAX_PROCS 32               /* a process lives in slot pid % MAX_PROCS */
 #define KSTACK_SIZE 4096
-#define TICK_HZ 1000
+#define SLICE_NS 4000000ULL        /* a time slice, timed only while processes compete */
+#define POLL_NS 10000000ULL        /* re-check waited-on words while user code runs (no wake needed) */
+#define EARLY_POLL_NS 2000000ULL   /* the same while idle, until a device has interrupted once */
 
 /* a trap frame, as trap_common in boot.S lays it out */
 struct frame {
@@ -37,8 +39,9 @@ struct frame {
 };
 
 enum proc_state { P_FREE = 0, P_RUNNABLE, P_BLOCKED, P_WAITCHILD, P_ZOMBIE };
+enum proc_queue { Q_NONE = 0, Q_RUN, Q_SLEEP };
 
-struct region { uint64_t va; uint32_t pages; uint32_t huge; };
+struct region { uint64_t va; uint32_t pages; uint16_t huge; uint16_t demand; /* PTE flags | P when demand-zero */ };
 #define MAX_REGIONS 24
 #define MAX_PTS 24
 
@@ -54,13 +57,19 @@ struct proc {
     struct region regions[MAX_REGIONS];
     uint32_t nregions;
     uint64_t block_phys;           /* its stdio block header, when it owns the exit record */
-    uint64_t cpu_ticks, cpu_limit_ticks;
+    uint64_t cpu_tsc;              /* CPU time used, in TSC counts */
+    uint64_t cpu_limit_tsc;        /* ~0 = none */
+    uint64_t cpu_limit_ms;
+    uint32_t nchildren;            /* live or zombie processes whose ppid is this one */
     int wake_pending;
+    /* on the run queue (runnable, not running) or among the sleepers (blocked in WARP_SYS_WAIT) */
+    enum proc_queue queued;
+    struct proc *q_next, *q_prev;
     /* blocked in WARP_SYS_WAIT */
     uint64_t wait_phys[WARP_WAIT_MAX];
     uint32_t wait_value[WARP_WAIT_MAX];
     uint32_t nwait;
-    uint64_t wait_deadline;        /* tick, 0 = none */
+    uint64_t wait_deadline;        /* TSC, 0 = none */
     long waitpid_target;
     uint64_t waitpid_status_va;
     int exit_kind, exit_value;
@@ -70,11 +79,12 @@ struct proc {
 
 extern struct proc procs[MAX_PROCS];
 extern struct proc *current;
-extern volatile uint64_t ticks;
 
 /* boot facts */
 struct boot {
     uint64_t tsc_entry, tsc_hz, ns_mult;
+    uint64_t tsc_mult;                       /* TSC counts = (ns * tsc_mult) >> 32 */
+    uint64_t tsc_agent;                      /* TSC when the agent was started */
     uint64_t module_phys, module_len;
     uint64_t archive_phys, archive_bytes;    /* the image archive (the module's first part) */
     uint64_t cpu_limit_ms;
@@ -89,6 +99,8 @@ extern struct boot boot;
 
 /* console.c */
 void kputs(const char *s);
+void console_write(const char *s, size_t n);      /* interrupts off; sent while the CPU is idle */
+void console_idle_job(void (*job)(void));         /* runs once, when nothing is runnable, interrupts on */
 void kprintf(const char *fmt, ...);
 int ksnprintf(char *buf, size_t n, const char *fmt, ...);
 __attribute__((noreturn)) void panic(const char *fmt, ...);
@@ -109,7 +121,10 @@ int as_map_huge(struct proc *p, uint64_t va, uint64_t pde);
 uint64_t as_pde(struct proc *p, uint64_t va);
 void as_destroy(struct proc *p);
 int region_add(struct proc *p, uint64_t va, uint32_t pages, int huge);
+int region_add_demand(struct proc *p, uint64_t va, uint32_t pages, uint64_t pte_flags);
+int as_fault(struct proc *p, uint64_t va);
 uint64_t user_phys(struct proc *p, uint64_t va, int write);
+uint64_t user_phys_touch(struct proc *p, uint64_t va, int write);
 int copy_from_user(struct proc *p, void *dst, uint64_t va, uint64_t n);
 int copy_to_user(struct proc *p, uint64_t va, const void *src, uint64_t n);
 int user_range_ok(uint64_t va, uint64_t n);
@@ -124,6 +139,8 @@ void proc_end(struct proc *p, int kind, int value, const char *message);
 long proc_waitpid(struct proc *p, long pid, uint64_t status_va, unsigned flags);
 struct proc *proc_find(long pid);
 void proc_wake(struct proc *p);
+void proc_run(struct proc *p);       /* makes p runnable and queues it (unless it is current) */
+void proc_dequeue(struct proc *p);   /* takes p off the run queue or the sleepers */
 
 /* trap.c */
 void trap_init(void);
@@ -132,9 +149,17 @@ struct frame *schedule(void);
 void tss_set_rsp0(uint64_t rsp0);
 
 /* lapic.c */
+#define VEC_TIMER 32
+#define VEC_VIRTIO 48                /* 48 + n: virtio-mmio slot n (IOAPIC pin 5 + n), n < 8 */
+#define VIRTIO_SLOTS 8
 void lapic_init(void);
 void lapic_eoi(void);
+void lapic_timer_ns(uint64_t ns);    /* one-shot in ns (1 .. 2^32-1); 0 stops it */
+void ioapic_init(void);
+void virtio_ack(unsigned slot);
 uint64_t tsc_calibrate(void);
+static inline uint64_t ns_to_tsc(uint64_t ns) { return (uint64_t)(((unsigned __int128)ns * boot.tsc_mult) >> 32); }
+static inline uint64_t tsc_to_ns(uint64_t t) { return (uint64_t)(((unsigned __int128)t * boot.ns_mult) >> 32); }
 
 static inline uint64_t rdtsc(void) {
     uint32_t lo, hi;

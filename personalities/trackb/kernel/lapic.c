@@ -1,29 +1,60 @@
 /*
- * The local APIC timer (xAPIC MMIO at 0xFEE00000) and the TSC's frequency. Both backends run the
- * APIC timer at 1 GHz (one count per nanosecond, divide-by-1), which is what the calibration
- * of the TSC relies on when CPUID does not state the TSC's frequency.
+ * Interrupts and time: the local APIC (xAPIC MMIO at 0xFEE00000), its timer as a one-shot armed
+ * for the next thing that is due (no periodic tick), the IOAPIC pins of the virtio-mmio slots,
+ * and the TSC's frequency. Both backends run the APIC timer at 1 GHz (one count per nanosecond,
+ * divide-by-1), which the one-shot counts and the TSC calibration rely on.
  */
 #include "kernel.h"
 
 #define LAPIC 0xFEE00000UL
+#define IOAPIC 0xFEC00000UL
 #define APIC_HZ 1000000000ULL
+#define VIRTIO_WINDOW 0xFEB00000UL
+#define VIRTIO_FIRST_PIN 5
 
 static inline volatile uint32_t *reg(unsigned off) { return (volatile uint32_t *)(LAPIC + off); }
 
 void lapic_eoi(void) { *reg(0xB0) = 0; }
 
+void lapic_timer_ns(uint64_t ns) {
+    *reg(0x380) = ns > 0xFFFFFFFFULL ? 0xFFFFFFFFu : (uint32_t)ns;
+}
+
 void lapic_init(void) {
     /* Device interrupts must not reach the CPU through the legacy path: KVM resets the BSP's LINT0
-       to ExtINT and its unprogrammed 8259 delivers IRQ n as vector n, which would look like
-       exception n (the virtio line, IRQ 5, as #BR). The kernel polls devices instead. */
+       to ExtINT and an unprogrammed 8259 delivers IRQ n as vector n, which would look like
+       exception n (the virtio line, IRQ 5, as #BR). They come through the IOAPIC instead. */
     outb(0x21, 0xFF);
     outb(0xA1, 0xFF);
     *reg(0x350) = 0x10000;                    /* LINT0 masked */
     *reg(0x360) = 0x10000;                    /* LINT1 masked */
     *reg(0xF0) = 0x1FF;                       /* software enable, spurious vector 0xFF */
     *reg(0x3E0) = 0xB;                        /* divide by 1 */
-    *reg(0x320) = 32 | (1u << 17);            /* periodic, vector 32 */
-    *reg(0x380) = (uint32_t)(APIC_HZ / TICK_HZ);
+    *reg(0x320) = VEC_TIMER;                  /* one-shot, stopped until armed */
+    *reg(0x380) = 0;
+}
+
+static void ioapic_write(unsigned index, uint32_t v) {
+    *(volatile uint32_t *)IOAPIC = index;
+    *(volatile uint32_t *)(IOAPIC + 0x10) = v;
+}
+
+/* Slot n of the virtio-mmio window raises IOAPIC pin 5 + n, level-triggered, active high, on
+   WARP's monitor and on QEMU's microvm (VIRTIO-MMIO-CHANNEL.md §1). Each pin gets its own vector,
+   so the handler knows which slot to acknowledge; empty slots never raise theirs. */
+void ioapic_init(void) {
+    uint32_t apic_id = *reg(0x20) >> 24;
+    for (unsigned n = 0; n < VIRTIO_SLOTS; n++) {
+        unsigned pin = VIRTIO_FIRST_PIN + n;
+        ioapic_write(0x11 + 2 * pin, apic_id << 24);
+        ioapic_write(0x10 + 2 * pin, (VEC_VIRTIO + n) | (1u << 15));
+    }
+}
+
+/* The agent drives the device and ignores InterruptStatus; the kernel acknowledges both causes
+   (used buffer, configuration change) so the level-triggered line drops before the EOI. */
+void virtio_ack(unsigned slot) {
+    *(volatile uint32_t *)(VIRTIO_WINDOW + slot * 0x200 + 0x64) = 3;
 }
 
 static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d) {
@@ -37,9 +68,15 @@ uint64_t tsc_calibrate(void) {
         cpuid(0x15, &a, &b, &c, &d);
         if (a && b && c) return (uint64_t)c * b / a;
     }
-    /* count the TSC over ~2 ms of APIC timer counts (one-shot, masked) */
+    /* hypervisors that state it: leaf 0x40000010 EAX = TSC kHz */
+    cpuid(0x40000000, &max, &b, &c, &d);
+    if (max >= 0x40000010 && max < 0x40000100) {
+        cpuid(0x40000010, &a, &b, &c, &d);
+        if (a) return (uint64_t)a * 1000;
+    }
+    /* count the TSC over ~1 ms of APIC timer counts (one-shot, masked) */
     *reg(0x3E0) = 0xB;
-    *reg(0x320) = 0x10000 | 32;
+    *reg(0x320) = 0x10000 | VEC_TIMER;
     *reg(0x380) = 0xFFFFFFFF;
     uint32_t c0 = *reg(0x390);
     uint64_t t0 = rdtsc();
@@ -48,6 +85,7 @@ uint64_t tsc_calibrate(void) {
     do {
         c1 = *reg(0x390);
         t1 = rdtsc();
-    } while (c0 - c1 < 2000000);
+    } while (c0 - c1 < 1000000);
+    *reg(0x380) = 0;
     return (t1 - t0) * APIC_HZ / (c0 - c1);
 }

@@ -93,6 +93,18 @@ static void setup_module(struct hvm_start_info *si) {
     boot.archive_index_pages = pages;
 }
 
+static uint64_t ram_bytes;
+
+/* Formatting a line costs ~1 ms of emulated instructions on kvm_pvm: the banner waits for idle time. */
+static void banner(void) {
+    char line[128];
+    ksnprintf(line, sizeof line, "warp-kernel " KERNEL_VERSION ": %lu MiB, image %lu KiB, cpu limit %lu ms\n",
+              ram_bytes >> 20, boot.archive_bytes >> 10, boot.cpu_limit_ms);
+    __asm__ volatile("cli" ::: "memory");
+    kputs(line);
+    __asm__ volatile("sti" ::: "memory");
+}
+
 void kmain(struct hvm_start_info *si) {
     boot.tsc_entry = boot_tsc;
     boot.kernel_cr3 = read_cr3();
@@ -111,11 +123,12 @@ void kmain(struct hvm_start_info *si) {
     setup_module(si);
     trap_init();
     boot.tsc_hz = tsc_calibrate();
-    boot.ns_mult = (uint64_t)(((unsigned __int128)1000000000ULL << 32) / boot.tsc_hz);
+    boot.ns_mult = (1000000000ULL << 32) / boot.tsc_hz;
+    boot.tsc_mult = ((boot.tsc_hz / 1000) << 32) / 1000000;
     lapic_init();
-    if (!boot.quiet)
-        kprintf("warp-kernel " KERNEL_VERSION ": %lu MiB, image %lu KiB, cpu limit %lu ms\n", ram >> 20,
-                boot.archive_bytes >> 10, boot.cpu_limit_ms);
+    ioapic_init();
+    ram_bytes = ram;
+    if (!boot.quiet) console_idle_job(banner);
     proc_start_agent(agent_elf, (uint64_t)(agent_elf_end - agent_elf));
     struct frame *f = schedule();
     __asm__ volatile("mov %0, %%rax; jmp trap_return" : : "r"(f) : "rax", "memory");

@@ -26,29 +26,37 @@ struct elf_phdr {
 #define PF_W 2
 #define MAX_PHDRS 16
 
+/* A process lives in slot pid % MAX_PROCS, so finding one is a lookup, not a search. */
 struct proc *proc_find(long pid) {
-    for (int i = 0; i < MAX_PROCS; i++)
-        if (procs[i].state != P_FREE && procs[i].pid == (uint32_t)pid) return &procs[i];
-    return 0;
+    if (pid <= 0 || pid > 0xFFFFFFFFL) return 0;
+    struct proc *p = &procs[pid % MAX_PROCS];
+    return p->state != P_FREE && p->pid == (uint32_t)pid ? p : 0;
 }
 
 void proc_wake(struct proc *p) {
     if (p->state == P_BLOCKED) {
-        p->state = P_RUNNABLE;
         p->frame->rax = 0;
+        proc_run(p);
     } else {
         p->wake_pending = 1;
     }
 }
 
+static uint64_t limit_tsc(uint64_t ms) {
+    return ms >= (1ULL << 40) ? ~0ULL : ms * (boot.tsc_hz / 1000);
+}
+
+/* The next pid whose slot is free: pids stay consecutive while slots are free. */
 static struct proc *proc_alloc(void) {
-    for (int i = 0; i < MAX_PROCS; i++) {
-        struct proc *p = &procs[i];
+    for (uint32_t k = 0; k < MAX_PROCS; k++) {
+        uint32_t pid = next_pid + k;
+        struct proc *p = &procs[pid % MAX_PROCS];
         if (p->state != P_FREE) continue;
-        uint8_t *ks = kstacks[i];
+        uint8_t *ks = kstacks[pid % MAX_PROCS];
         kmemset(p, 0, sizeof *p);
         p->kstack = ks;
-        p->pid = next_pid++;
+        p->pid = pid;
+        next_pid = pid + 1;
         return p;
     }
     return 0;
@@ -83,6 +91,8 @@ static long elf_check(const uint8_t *img, uint64_t len, struct elf_phdr *ph, int
     return 0;
 }
 
+/* Pages holding file bytes are mapped now (read-only ones straight from the archive, writable ones
+   copied); pages past the file bytes (bss) are demand-zero. */
 static long load_segments(struct proc *p, uint64_t img_phys, const struct elf_phdr *ph, int n) {
     for (int i = 0; i < n; i++) {
         const struct elf_phdr *s = &ph[i];
@@ -90,10 +100,15 @@ static long load_segments(struct proc *p, uint64_t img_phys, const struct elf_ph
         uint64_t vend = (s->vaddr + s->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
         uint64_t file_end = s->vaddr + s->filesz;       /* user address where file bytes end */
         uint64_t mem_end = s->vaddr + s->memsz;
+        uint64_t eager_end = (file_end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+        if (eager_end > vend) eager_end = vend;
         int writable = (s->flags & PF_W) != 0;
-        long err = region_add(p, vstart, (uint32_t)((vend - vstart) / PAGE_SIZE), 0);
+        long err = 0;
+        if (eager_end > vstart) err = region_add(p, vstart, (uint32_t)((eager_end - vstart) / PAGE_SIZE), 0);
+        if (!err && vend > eager_end)
+            err = region_add_demand(p, eager_end, (uint32_t)((vend - eager_end) / PAGE_SIZE), writable ? PTE_W : 0);
         if (err) return err;
-        for (uint64_t va = vstart; va < vend; va += PAGE_SIZE) {
+        for (uint64_t va = vstart; va < eager_end; va += PAGE_SIZE) {
             uint64_t src = img_phys + s->offset + (va - s->vaddr);   /* page-aligned: offset ≡ vaddr */
             int whole_file_page = va + PAGE_SIZE <= file_end || (file_end > va && mem_end <= file_end);
             if (!writable && whole_file_page) {
@@ -114,14 +129,14 @@ static long load_segments(struct proc *p, uint64_t img_phys, const struct elf_ph
     return 0;
 }
 
-static long map_fresh(struct proc *p, uint64_t va, uint32_t pages, uint64_t flags) {
-    long err = region_add(p, va, pages, 0);
-    for (uint32_t k = 0; !err && k < pages; k++) {
-        uint64_t pa = page_alloc();
-        if (!pa) return WARP_ENOMEM;
-        err = as_map(p, va + k * PAGE_SIZE, pa, flags);
-        if (err) page_free(pa);
-    }
+/* The stack: its top page now (every program touches it at once), the rest on first touch. */
+static long map_stack(struct proc *p) {
+    long err = region_add_demand(p, WARP_STACK_TOP - WARP_STACK_SIZE, WARP_STACK_SIZE / PAGE_SIZE, PTE_W);
+    if (err) return err;
+    uint64_t pa = page_alloc();
+    if (!pa) return WARP_ENOMEM;
+    err = as_map(p, WARP_STACK_TOP - PAGE_SIZE, pa, PTE_W);
+    if (err) page_free(pa);
     return err;
 }
 
@@ -149,7 +164,7 @@ static long map_info(struct proc *p, const void *args, uint64_t args_len, uint64
     in->tsc_hz = boot.tsc_hz;
     in->tsc_base = boot.tsc_entry;
     in->ns_mult = boot.ns_mult;
-    in->cpu_limit_ms = p->cpu_limit_ticks * 1000 / TICK_HZ;
+    in->cpu_limit_ms = p->cpu_limit_ms;
     in->args_len = (uint32_t)args_len;
     in->args_offset = off;
     kmemcpy(in->kernel_version, KERNEL_VERSION, sizeof KERNEL_VERSION);
@@ -169,7 +184,7 @@ static long build_process(struct proc *p, uint64_t img_phys, const struct elf_ph
         as_map_huge(p, WARP_ARCHIVE_VA, boot.archive_pt | PTE_P | PTE_U | PTE_BORROWED);
     }
     if ((err = load_segments(p, img_phys, ph, nph))) return err;
-    if ((err = map_fresh(p, WARP_STACK_TOP - WARP_STACK_SIZE, WARP_STACK_SIZE / PAGE_SIZE, PTE_W))) return err;
+    if ((err = map_stack(p))) return err;
     struct frame *f = (struct frame *)(p->kstack + KSTACK_SIZE) - 1;
     kmemset(f, 0, sizeof *f);
     f->rip = entry;
@@ -218,8 +233,9 @@ long proc_spawn(struct proc *parent, const struct warp_spawn *s, const void *arg
     struct proc *p = proc_alloc();
     if (!p) return WARP_EAGAIN;
     p->ppid = parent->pid;
-    p->cpu_limit_ticks = (s->cpu_limit_ms ? s->cpu_limit_ms : boot.cpu_limit_ms) * TICK_HZ / 1000;
-    p->state = P_BLOCKED;   /* not runnable until complete */
+    p->cpu_limit_ms = s->cpu_limit_ms ? s->cpu_limit_ms : boot.cpu_limit_ms;
+    p->cpu_limit_tsc = limit_tsc(p->cpu_limit_ms);
+    p->state = P_BLOCKED;   /* not runnable until complete (and on no queue) */
     err = build_process(p, img, ph, nph, entry, args, args_len, &info_pa);
     if (!err && (stdio_pde & PTE_PS)) {
         err = region_add(p, WARP_STDIO_VA, 0, 1);
@@ -236,7 +252,8 @@ long proc_spawn(struct proc *parent, const struct warp_spawn *s, const void *arg
         p->state = P_FREE;
         return err;
     }
-    p->state = P_RUNNABLE;
+    parent->nchildren++;
+    proc_run(p);
     return p->pid;
 }
 
@@ -246,7 +263,7 @@ struct proc *proc_start_agent(const void *elf, uint64_t len) {
     int nph;
     if (elf_check(elf, len, ph, &nph, &entry)) panic("the embedded agent is not a valid executable");
     struct proc *p = proc_alloc();
-    p->cpu_limit_ticks = ~0ULL;
+    p->cpu_limit_tsc = ~0ULL;
     kmemcpy(p->name, "agent", 6);
     if (build_process(p, img, ph, nph, entry, "", 0, &info_pa)) panic("cannot build the agent's address space");
     /* the agent drives the virtio-mmio window itself, with DMA memory it knows the address of */
@@ -267,12 +284,16 @@ struct proc *proc_start_agent(const void *elf, uint64_t len) {
     kmemcpy(in->secret, boot.secret, boot.secret_len);
     in->secret_len = boot.secret_len;
     kmemset(boot.secret, 0, sizeof boot.secret);
-    in->boot_tsc_ready = rdtsc();
-    p->state = P_RUNNABLE;
+    in->boot_tsc_ready = boot.tsc_agent = rdtsc();
+    proc_run(p);
     return p;
 }
 
-static void reap(struct proc *p) { p->state = P_FREE; }
+static void reap(struct proc *p) {
+    struct proc *parent = proc_find(p->ppid);
+    if (parent && parent->nchildren) parent->nchildren--;
+    p->state = P_FREE;
+}
 
 static int finish_waitpid(struct proc *parent, struct proc *child) {
     struct warp_exit st = { child->exit_kind, child->exit_value };
@@ -285,8 +306,9 @@ static int finish_waitpid(struct proc *parent, struct proc *child) {
 void proc_end(struct proc *p, int kind, int value, const char *message) {
     if (p->state == P_FREE || p->state == P_ZOMBIE) return;
     if (p->pid == 1) panic("the agent ended (kind %d, value %d): %s", kind, value, message ? message : "");
+    proc_dequeue(p);
     /* its descendants go first: they may borrow its stdio or be waited for by it */
-    for (int i = 0; i < MAX_PROCS; i++) {
+    for (int i = 0; p->nchildren && i < MAX_PROCS; i++) {
         struct proc *c = &procs[i];
         if (c->state == P_FREE || c->ppid != p->pid) continue;
         if (c->state == P_ZOMBIE) reap(c);
@@ -311,7 +333,7 @@ void proc_end(struct proc *p, int kind, int value, const char *message) {
     if (parent && parent->state == P_WAITCHILD &&
         (parent->waitpid_target == -1 || parent->waitpid_target == (long)p->pid)) {
         parent->frame->rax = (uint64_t)(long)finish_waitpid(parent, p);
-        parent->state = P_RUNNABLE;
+        proc_run(parent);
     } else if (parent) {
         proc_wake(parent);
     }
@@ -320,9 +342,11 @@ void proc_end(struct proc *p, int kind, int value, const char *message) {
 long proc_waitpid(struct proc *p, long pid, uint64_t status_va, unsigned flags) {
     int any = 0;
     if (status_va && !user_range_ok(status_va, sizeof(struct warp_exit))) return WARP_EFAULT;
-    for (int i = 0; i < MAX_PROCS; i++) {
-        struct proc *c = &procs[i];
-        if (c->state == P_FREE || c->ppid != p->pid || (pid != -1 && c->pid != (uint32_t)pid)) continue;
+    struct proc *only = pid != -1 ? proc_find(pid) : 0;
+    for (int i = 0; p->nchildren && i < MAX_PROCS; i++) {
+        struct proc *c = pid != -1 ? only : &procs[i];
+        if (pid != -1 && i > 0) break;
+        if (!c || c->state == P_FREE || c->ppid != p->pid) continue;
         any = 1;
         if (c->state == P_ZOMBIE) {
             p->waitpid_status_va = status_va;

@@ -19,14 +19,14 @@ extern uint64_t gdt_tss[2];
 extern void idle_loop(void);
 
 struct proc *current;
-volatile uint64_t ticks;
 static int need_resched;
 static struct frame *idle_frame;
-static uint8_t idle_stack[1024] __attribute__((aligned(16)));
+static uint8_t idle_stack[4096] __attribute__((aligned(16)));
 static uint8_t args_buf[WARP_ARGS_MAX];
 
 #define STUBS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) \
-    X(15) X(16) X(17) X(18) X(19) X(20) X(21) X(32) X(128) X(255)
+    X(15) X(16) X(17) X(18) X(19) X(20) X(21) X(32) X(48) X(49) X(50) X(51) X(52) X(53) X(54) X(55) \
+    X(128) X(255)
 #define DECL(v) extern void trap_stub_##v(void);
 STUBS(DECL)
 
@@ -51,39 +51,136 @@ void trap_init(void) {
     gdt_tss[0] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ULL << 40) | (((base >> 24) & 0xFF) << 56);
     gdt_tss[1] = base >> 32;
     __asm__ volatile("ltr %w0" : : "r"(SEL_TSS));
-    struct frame *f = (struct frame *)(idle_stack + sizeof idle_stack) - 1;
+    struct frame *f = (struct frame *)(idle_stack + sizeof idle_stack - 64) - 1;
     f->rip = (uint64_t)(uintptr_t)idle_loop;
     f->cs = SEL_KCODE;
     f->rflags = 0x202;
-    f->rsp = (uint64_t)(uintptr_t)(idle_stack + sizeof idle_stack);
+    f->rsp = (uint64_t)(uintptr_t)(idle_stack + sizeof idle_stack - 8);   /* as after a call */
     f->ss = SEL_KDATA;
     idle_frame = f;
 }
 
-struct frame *schedule(void) {
-    struct proc *next = 0;
-    if (current && current->state == P_RUNNABLE && !need_resched) {
-        next = current;
+static int words_changed(struct proc *p);
+
+/* ---- queues: every operation is O(1); nothing scans the process table ---- */
+
+struct plist { struct proc *head, *tail; };
+static struct plist runq;       /* runnable, waiting for the CPU; current is never on it */
+static struct plist sleepers;   /* blocked in WARP_SYS_WAIT (on words and/or a deadline) */
+
+static void pl_add(struct plist *l, struct proc *p, enum proc_queue q) {
+    p->q_next = 0;
+    p->q_prev = l->tail;
+    if (l->tail) l->tail->q_next = p; else l->head = p;
+    l->tail = p;
+    p->queued = q;
+}
+
+static void pl_del(struct plist *l, struct proc *p) {
+    if (p->q_prev) p->q_prev->q_next = p->q_next; else l->head = p->q_next;
+    if (p->q_next) p->q_next->q_prev = p->q_prev; else l->tail = p->q_prev;
+    p->q_next = p->q_prev = 0;
+    p->queued = Q_NONE;
+}
+
+void proc_dequeue(struct proc *p) {
+    if (p->queued == Q_RUN) pl_del(&runq, p);
+    else if (p->queued == Q_SLEEP) pl_del(&sleepers, p);
+}
+
+void proc_run(struct proc *p) {
+    proc_dequeue(p);
+    p->state = P_RUNNABLE;
+    if (p != current) pl_add(&runq, p, Q_RUN);
+}
+
+/* ---- time: one one-shot timer, armed for the earliest of what is due ---- */
+
+#define NEVER (~0ULL)
+static uint64_t run_start;      /* TSC when current got the CPU */
+static uint64_t slice_end;      /* TSC; 0 = no slice is being timed */
+static uint64_t poll_at;        /* TSC of the next re-check of waited-on words; 0 = none */
+static uint64_t armed = NEVER;  /* the deadline the timer is set for */
+static int device_interrupted;  /* a virtio line has fired at least once */
+
+static void timer_arm(uint64_t now) {
+    uint64_t want = NEVER;
+    int words = 0;
+    if (current && current->cpu_limit_tsc != NEVER)
+        want = run_start + (current->cpu_limit_tsc - current->cpu_tsc);
+    if (slice_end && slice_end < want) want = slice_end;
+    for (struct proc *p = sleepers.head; p; p = p->q_next) {
+        if (p->wait_deadline && p->wait_deadline < want) want = p->wait_deadline;
+        if (p->nwait) words = 1;
+    }
+    /* A waited-on word normally changes with a wake (programs) or a device interrupt (the agent's
+       virtqueues); the re-check is the fallback for writers that do not wake, and for a machine
+       whose virtio lines the kernel does not know (until one has interrupted). */
+    if (words && (current || !device_interrupted)) {
+        if (!poll_at) poll_at = now + ns_to_tsc(current ? POLL_NS : EARLY_POLL_NS);
+        if (poll_at < want) want = poll_at;
     } else {
-        int start = current ? (int)(current - procs) : MAX_PROCS - 1;
-        for (int k = 1; k <= MAX_PROCS; k++) {
-            struct proc *p = &procs[(start + k) % MAX_PROCS];
-            if (p->state == P_RUNNABLE) { next = p; break; }
+        poll_at = 0;
+    }
+    if (want == armed) return;
+    armed = want;
+    if (want == NEVER) lapic_timer_ns(0);
+    else lapic_timer_ns(want > now ? (tsc_to_ns(want - now) | 1) : 1);
+}
+
+/* Ends the waits that are over: a deadline passed or a word differs. */
+static int wake_sleepers(uint64_t now) {
+    int woke = 0;
+    struct proc *next;
+    for (struct proc *p = sleepers.head; p; p = next) {
+        next = p->q_next;
+        if (p->wait_deadline && now >= p->wait_deadline) {
+            p->frame->rax = (uint64_t)WARP_ETIMEDOUT;
+        } else if (p->nwait && words_changed(p)) {
+            p->frame->rax = 0;
+        } else {
+            continue;
+        }
+        proc_run(p);
+        woke = 1;
+    }
+    return woke;
+}
+
+struct frame *schedule(void) {
+    uint64_t now = rdtsc();
+    struct proc *prev = current, *next;
+    if (prev) {
+        prev->cpu_tsc += now - run_start;
+        if (prev->state == P_RUNNABLE && prev->cpu_tsc >= prev->cpu_limit_tsc) {
+            char msg[96];
+            ksnprintf(msg, sizeof msg, "exceeded its CPU time limit of %lu ms", prev->cpu_limit_ms);
+            proc_end(prev, WARP_EXIT_SIGNAL, WARP_SIGXCPU, msg);
         }
     }
-    need_resched = 0;
-    if (!next) {
-        current = 0;
-        return idle_frame;
+    run_start = now;
+    if (prev && prev->state == P_RUNNABLE && !(need_resched && runq.head)) {
+        next = prev;
+    } else {
+        if (prev && prev->state == P_RUNNABLE) pl_add(&runq, prev, Q_RUN);
+        next = runq.head;
+        if (next) pl_del(&runq, next);
     }
-    if (read_cr3() != next->cr3) write_cr3(next->cr3);
-    tss.rsp0 = (uint64_t)(uintptr_t)(next->kstack + KSTACK_SIZE);
+    need_resched = 0;
+    if (next != prev || !runq.head) slice_end = 0;
+    if (next && runq.head && !slice_end) slice_end = now + ns_to_tsc(SLICE_NS);
     current = next;
+    timer_arm(now);
+    if (!next) return idle_frame;
+    if (next != prev) {
+        write_cr3(next->cr3);
+        tss.rsp0 = (uint64_t)(uintptr_t)(next->kstack + KSTACK_SIZE);
+    }
     return next->frame;
 }
 
 static uint64_t now_ns(void) {
-    return (uint64_t)(((unsigned __int128)(rdtsc() - boot.tsc_entry) * boot.ns_mult) >> 32);
+    return tsc_to_ns(rdtsc() - boot.tsc_entry);
 }
 
 /* ---- blocking on words ---- */
@@ -100,7 +197,7 @@ static long sys_wait(struct proc *p, uint64_t va, uint64_t count, uint64_t timeo
     if (copy_from_user(p, w, va, count * sizeof w[0])) return WARP_EFAULT;
     for (uint32_t i = 0; i < count; i++) {
         if (w[i].addr & 3) return WARP_EINVAL;
-        uint64_t pa = user_phys(p, w[i].addr, 0);
+        uint64_t pa = user_phys_touch(p, w[i].addr, 0);
         if (!pa) return WARP_EFAULT;
         p->wait_phys[i] = pa;
         p->wait_value[i] = w[i].value;
@@ -109,31 +206,28 @@ static long sys_wait(struct proc *p, uint64_t va, uint64_t count, uint64_t timeo
     if (p->wake_pending) { p->wake_pending = 0; return 0; }
     if (words_changed(p)) return 0;
     if (timeout_ns == 0) return WARP_ETIMEDOUT;
-    p->wait_deadline = timeout_ns == WARP_WAIT_FOREVER ? 0 : ticks + 1 + timeout_ns / (1000000000ULL / TICK_HZ);
+    /* beyond ~13 days a timeout is as good as none (and keeps the TSC arithmetic in range) */
+    p->wait_deadline = timeout_ns >= (1ULL << 50) ? 0 : rdtsc() + ns_to_tsc(timeout_ns) + 1;
     p->state = P_BLOCKED;
+    pl_add(&sleepers, p, Q_SLEEP);
     return 0;
 }
 
-static void timer_tick(void) {
-    ticks++;
+static void timer_interrupt(void) {
+    uint64_t now = rdtsc();
     lapic_eoi();
-    if (current && ++current->cpu_ticks > current->cpu_limit_ticks) {
-        char msg[96];
-        ksnprintf(msg, sizeof msg, "exceeded its CPU time limit of %lu ms", current->cpu_limit_ticks * 1000 / TICK_HZ);
-        proc_end(current, WARP_EXIT_SIGNAL, WARP_SIGXCPU, msg);
-    }
-    for (int i = 0; i < MAX_PROCS; i++) {
-        struct proc *p = &procs[i];
-        if (p->state != P_BLOCKED || !p->frame) continue;
-        if (p->wait_deadline && ticks >= p->wait_deadline) {
-            p->state = P_RUNNABLE;
-            p->frame->rax = (uint64_t)WARP_ETIMEDOUT;
-        } else if (p->nwait && words_changed(p)) {
-            p->state = P_RUNNABLE;
-            p->frame->rax = 0;
-        }
-    }
-    need_resched = 1;
+    armed = NEVER;
+    if (slice_end && now >= slice_end) need_resched = 1;
+    if (poll_at && now >= poll_at) poll_at = 0;
+    wake_sleepers(now);
+}
+
+static void device_interrupt(unsigned slot) {
+    virtio_ack(slot);           /* the line drops before the EOI, so it is not delivered again */
+    lapic_eoi();
+    device_interrupted = 1;
+    /* the agent waits on its virtqueues' words: it runs next, so it answers the host at once */
+    if (wake_sleepers(rdtsc()) && current) need_resched = 1;
 }
 
 /* ---- the trapping calls ---- */
@@ -143,10 +237,9 @@ static long sys_write(struct proc *p, uint64_t h, uint64_t buf, uint64_t len) {
     if (!user_range_ok(buf, len)) return WARP_EFAULT;
     uint64_t pde = as_pde(p, WARP_STDIO_VA);
     if (!(pde & PTE_PS)) {   /* no stdio (the agent): the console */
-        if (len > sizeof tmp - 1) len = sizeof tmp - 1;
+        if (len > sizeof tmp) len = sizeof tmp;
         if (copy_from_user(p, tmp, buf, len)) return WARP_EFAULT;
-        tmp[len] = 0;
-        kputs((const char *)tmp);
+        console_write((const char *)tmp, len);
         return (long)len;
     }
     if (h != WARP_STDOUT && h != WARP_STDERR) return WARP_EINVAL;
@@ -332,9 +425,18 @@ struct frame *trap_dispatch(struct frame *f) {
     else if (!current) idle_frame = f;
     else panic("exception %lu in the kernel at rip 0x%lx (error 0x%lx, cr2 0x%lx)", f->vector, f->rip, f->error, read_cr2());
     switch (f->vector) {
-    case 32: timer_tick(); break;
+    case VEC_TIMER: timer_interrupt(); break;
+    case VEC_VIRTIO + 0: case VEC_VIRTIO + 1: case VEC_VIRTIO + 2: case VEC_VIRTIO + 3:
+    case VEC_VIRTIO + 4: case VEC_VIRTIO + 5: case VEC_VIRTIO + 6: case VEC_VIRTIO + 7:
+        device_interrupt((unsigned)(f->vector - VEC_VIRTIO));
+        break;
     case 255: break;
     case 128: if (from_user) syscall(current, f); break;
+    case 14:   /* a demand-zero page's first touch resumes; anything else ends the program */
+        if (from_user && !(f->error & 1) && !as_fault(current, read_cr2())) break;
+        if (from_user) user_fault(current, f);
+        else panic("exception 14 in the kernel at rip 0x%lx (error 0x%lx, cr2 0x%lx)", f->rip, f->error, read_cr2());
+        break;
     case 6:
         if (from_user && is_int80(current, f->rip)) { f->rip += 2; syscall(current, f); break; }
         /* fall through */

@@ -377,6 +377,13 @@ static int pump(struct stream *s) {
     return progress;
 }
 
+/* boot milestones for the READY line, in ns since kernel entry */
+static uint64_t hello_ns, welcome_ns;
+
+static void ms_part(char *buf, int len, const char *what, uint64_t ns) {
+    snprintf(buf, len, "%s %lu.%03lu", what, (unsigned long)(ns / 1000000), (unsigned long)(ns / 1000 % 1000));
+}
+
 static void on_config(const uint8_t *p, uint32_t n) {
     struct rd r = { p, n, 0, 0 };
     uint32_t l;
@@ -395,8 +402,14 @@ static void on_config(const uint8_t *p, uint32_t n) {
     send(READY, 0, 0, 0, 0, 0);
     vio_kick();
     ready = 1;
-    uint64_t us = warp_clock_ns() / 1000;
-    console("warp-agent: ready %lu.%03lu ms after kernel entry\n", us / 1000, us % 1000);
+    uint64_t now = warp_clock_ns();
+    const struct warp_info *in = warp_info();
+    char a[32], h[32], w[32];
+    ms_part(a, sizeof a, "agent", ((in->boot_tsc_ready - in->tsc_base) * (unsigned __int128)in->ns_mult) >> 32);
+    ms_part(h, sizeof h, "HELLO", hello_ns);
+    ms_part(w, sizeof w, "WELCOME", welcome_ns);
+    console("warp-agent: ready %lu.%03lu ms after kernel entry (%s, %s, %s)\n", (unsigned long)(now / 1000000),
+            (unsigned long)(now / 1000 % 1000), a, h, w);
 }
 
 static void shutdown_now(void) {
@@ -418,6 +431,7 @@ static void handle(uint16_t type, uint8_t ch, uint8_t flags, uint32_t id, const 
     if (ch > 2) protocol_error("a frame with a channel above 2");
     switch (type) {
     case WELCOME:
+        welcome_ns = warp_clock_ns();
         if (n < 8) protocol_error("WELCOME is too short");
         if (p[0] != 1 || p[1] != 0) protocol_error("WELCOME with a major version other than 1");
         break;
@@ -501,6 +515,7 @@ int main(void) {
     uint32_t n = 12 + slen + put_str(hello + 12 + slen, agent, (uint32_t)strlen(agent));
     send(HELLO, 0, 0, 0, hello, n);
     vio_kick();
+    hello_ns = warp_clock_ns();
     for (;;) {
         int progress = receive();
         for (int i = 0; i < MAX_STREAMS; i++) if (streams[i].id) progress |= pump(&streams[i]);
