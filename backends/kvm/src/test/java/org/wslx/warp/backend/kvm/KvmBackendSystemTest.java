@@ -36,11 +36,7 @@ class KvmBackendSystemTest {
 
     @BeforeEach
     void requireKvm() {
-        var host = KvmHostProbe.probe();
-        if (!host.usable()) {
-            System.out.println("skipped: " + host.summary());
-        }
-        Assumptions.assumeTrue(host.usable(), host.summary());
+        UsableKvm.assume();
         backend.configure(name -> null);
         backend.addBootMethod(new Elf64DirectBoot());
     }

@@ -32,7 +32,6 @@ import org.wslx.warp.control.GuestProcess;
 import org.wslx.warp.control.GuestSession;
 import org.wslx.warp.control.SessionParameters;
 import org.wslx.warp.control.host.HostControlPlane;
-import org.wslx.warp.vmm.kvm.KvmHostProbe;
 import org.wslx.warp.vmm.kvm.KvmHostStatus;
 
 /**
@@ -52,11 +51,7 @@ class KvmLinuxSystemTest {
 
     @BeforeEach
     void requireKvmAndKernel() throws IOException {
-        host = KvmHostProbe.probe();
-        if (!host.usable()) {
-            System.out.println("skipped: " + host.summary());
-        }
-        Assumptions.assumeTrue(host.usable(), host.summary());
+        host = UsableKvm.assume();
         bzImage = cachedDebianKernel();
         Assumptions.assumeTrue(bzImage != null, "no Debian kernel cached; personalities/linux/guest/fetch-kernel.sh fetches it");
         backend.configure(name -> null);

@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +17,6 @@ import org.wslx.warp.backend.MachineExit;
 import org.wslx.warp.backend.MachineSpec;
 import org.wslx.warp.boot.BootPayload;
 import org.wslx.warp.boot.elf64.Elf64DirectBoot;
-import org.wslx.warp.vmm.kvm.KvmHostProbe;
 
 /**
  * A small kernel that programs its local APIC timer the way the Track B kernel does (xAPIC, periodic,
@@ -110,11 +108,7 @@ class LapicTimerInterruptTest {
 
     @BeforeEach
     void requireKvm() {
-        var host = KvmHostProbe.probe();
-        if (!host.usable()) {
-            System.out.println("skipped: " + host.summary());
-        }
-        Assumptions.assumeTrue(host.usable(), host.summary());
+        UsableKvm.assume();
         backend.configure(name -> null);
         backend.addBootMethod(new Elf64DirectBoot());
     }
