@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -136,21 +135,8 @@ class LinuxBootProtocolTest {
 
     @Test
     void describesTheRealDebianKernelWhenCached() throws Exception {
-        Path kernels = Path.of(System.getProperty("user.home"), ".cache", "wslx-warp", "kernels");
-        Path found = null;
-        if (Files.isDirectory(kernels)) {
-            try (DirectoryStream<Path> versions = Files.newDirectoryStream(kernels)) {
-                for (Path version : versions) {
-                    if (Files.isRegularFile(version.resolve("vmlinuz"))) {
-                        found = version.resolve("vmlinuz");
-                    }
-                }
-            }
-        }
-        if (found == null) {
-            System.out.println("skipped: no Debian kernel at " + kernels + "/*/vmlinuz");
-        }
-        Assumptions.assumeTrue(found != null, "no Debian kernel cached under " + kernels);
+        Path found = LinuxKernelLoaderTest.cachedDebianKernel();
+        Assumptions.assumeTrue(found != null, "no Debian kernel cached");
         KernelDescription d = method.inspect(found);
         System.out.println("real kernel " + found + ": " + d);
         assertEquals("bzImage", d.format());

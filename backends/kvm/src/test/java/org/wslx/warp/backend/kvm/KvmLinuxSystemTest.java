@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,25 +51,14 @@ class KvmLinuxSystemTest {
     @BeforeEach
     void requireKvmAndKernel() throws IOException {
         host = UsableKvm.assume();
-        bzImage = cachedDebianKernel();
-        Assumptions.assumeTrue(bzImage != null, "no Debian kernel cached; personalities/linux/guest/fetch-kernel.sh fetches it");
+        bzImage = TrackAGuest.kernel();
+        String noKernel = "no Debian kernel cached under ~/.cache/wslx-warp/kernels (personalities/linux/guest/fetch-kernel.sh fetches it)";
+        if (bzImage == null) {
+            System.out.println("skipped: " + noKernel);
+        }
+        Assumptions.assumeTrue(bzImage != null, noKernel);
         backend.configure(name -> null);
         backend.addBootMethod(new LinuxBootProtocol());
-    }
-
-    static Path cachedDebianKernel() throws IOException {
-        Path kernels = Path.of(System.getProperty("user.home"), ".cache", "wslx-warp", "kernels");
-        if (Files.isDirectory(kernels)) {
-            try (DirectoryStream<Path> versions = Files.newDirectoryStream(kernels)) {
-                for (Path version : versions) {
-                    if (Files.isRegularFile(version.resolve("vmlinuz"))) {
-                        return version.resolve("vmlinuz");
-                    }
-                }
-            }
-        }
-        System.out.println("skipped: no Debian kernel at " + kernels + "/*/vmlinuz (personalities/linux/guest/fetch-kernel.sh)");
-        return null;
     }
 
     @Test
