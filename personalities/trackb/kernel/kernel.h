@@ -135,6 +135,7 @@ void kmemset(void *d, int c, size_t n);
 /* proc.c */
 long proc_spawn(struct proc *parent, const struct warp_spawn *s, const void *args, uint64_t args_len);
 struct proc *proc_start_agent(const void *elf, uint64_t len);
+void proc_clock_info(struct proc *p);   /* the clock fields of its information page, from boot */
 void proc_end(struct proc *p, int kind, int value, const char *message);
 long proc_waitpid(struct proc *p, long pid, uint64_t status_va, unsigned flags);
 struct proc *proc_find(long pid);
@@ -157,7 +158,8 @@ void lapic_eoi(void);
 void lapic_timer_ns(uint64_t ns);    /* one-shot in ns (1 .. 2^32-1); 0 stops it */
 void ioapic_init(void);
 void virtio_ack(unsigned slot);
-uint64_t tsc_calibrate(void);
+void tsc_calibrate_start(void);
+uint64_t tsc_calibrate_end(void);
 static inline uint64_t ns_to_tsc(uint64_t ns) { return (uint64_t)(((unsigned __int128)ns * boot.tsc_mult) >> 32); }
 static inline uint64_t tsc_to_ns(uint64_t t) { return (uint64_t)(((unsigned __int128)t * boot.ns_mult) >> 32); }
 

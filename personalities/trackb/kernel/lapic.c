@@ -29,9 +29,7 @@ void lapic_init(void) {
     *reg(0x350) = 0x10000;                    /* LINT0 masked */
     *reg(0x360) = 0x10000;                    /* LINT1 masked */
     *reg(0xF0) = 0x1FF;                       /* software enable, spurious vector 0xFF */
-    *reg(0x3E0) = 0xB;                        /* divide by 1 */
-    *reg(0x320) = VEC_TIMER;                  /* one-shot, stopped until armed */
-    *reg(0x380) = 0;
+    /* the timer keeps counting for tsc_calibrate_end, which then makes it the one-shot */
 }
 
 static void ioapic_write(unsigned index, uint32_t v) {
@@ -46,7 +44,7 @@ void ioapic_init(void) {
     uint32_t apic_id = *reg(0x20) >> 24;
     for (unsigned n = 0; n < VIRTIO_SLOTS; n++) {
         unsigned pin = VIRTIO_FIRST_PIN + n;
-        ioapic_write(0x11 + 2 * pin, apic_id << 24);
+        if (apic_id) ioapic_write(0x11 + 2 * pin, apic_id << 24);   /* the destination resets to 0 */
         ioapic_write(0x10 + 2 * pin, (VEC_VIRTIO + n) | (1u << 15));
     }
 }
@@ -61,31 +59,45 @@ static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t
     __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
 }
 
-uint64_t tsc_calibrate(void) {
+static uint32_t cal_count0;
+static uint64_t cal_tsc0;
+
+/* The TSC is counted against the APIC timer while the kernel boots, so the calibration costs no
+   waiting of its own unless the boot took less than 2 ms. */
+void tsc_calibrate_start(void) {
+    *reg(0x3E0) = 0xB;                        /* divide by 1 */
+    *reg(0x320) = 0x10000 | VEC_TIMER;        /* masked, one-shot */
+    *reg(0x380) = 0xFFFFFFFF;
+    cal_count0 = *reg(0x390);
+    cal_tsc0 = rdtsc();
+}
+
+/* The TSC's frequency (CPUID when it states it), and the timer left as a stopped one-shot. */
+uint64_t tsc_calibrate_end(void) {
     uint32_t a, b, c, d, max;
+    uint64_t hz = 0;
     cpuid(0, &max, &b, &c, &d);
     if (max >= 0x15) {
         cpuid(0x15, &a, &b, &c, &d);
-        if (a && b && c) return (uint64_t)c * b / a;
+        if (a && b && c) hz = (uint64_t)c * b / a;
     }
-    /* hypervisors that state it: leaf 0x40000010 EAX = TSC kHz */
-    cpuid(0x40000000, &max, &b, &c, &d);
-    if (max >= 0x40000010 && max < 0x40000100) {
-        cpuid(0x40000010, &a, &b, &c, &d);
-        if (a) return (uint64_t)a * 1000;
+    if (!hz) {   /* hypervisors that state it: leaf 0x40000010 EAX = TSC kHz */
+        cpuid(0x40000000, &max, &b, &c, &d);
+        if (max >= 0x40000010 && max < 0x40000100) {
+            cpuid(0x40000010, &a, &b, &c, &d);
+            hz = (uint64_t)a * 1000;
+        }
     }
-    /* count the TSC over ~1 ms of APIC timer counts (one-shot, masked) */
-    *reg(0x3E0) = 0xB;
-    *reg(0x320) = 0x10000 | VEC_TIMER;
-    *reg(0x380) = 0xFFFFFFFF;
-    uint32_t c0 = *reg(0x390);
-    uint64_t t0 = rdtsc();
-    uint32_t c1;
-    uint64_t t1;
-    do {
-        c1 = *reg(0x390);
-        t1 = rdtsc();
-    } while (c0 - c1 < 1000000);
+    if (!hz) {
+        uint32_t c1;
+        uint64_t t1;
+        do {
+            c1 = *reg(0x390);
+            t1 = rdtsc();
+        } while (cal_count0 - c1 < 2000000);
+        hz = (t1 - cal_tsc0) * APIC_HZ / (cal_count0 - c1);
+    }
     *reg(0x380) = 0;
-    return (t1 - t0) * APIC_HZ / (c0 - c1);
+    *reg(0x320) = VEC_TIMER;                  /* one-shot, stopped until armed */
+    return hz;
 }

@@ -109,6 +109,7 @@ void kmain(struct hvm_start_info *si) {
     boot.tsc_entry = boot_tsc;
     boot.kernel_cr3 = read_cr3();
     if (si->magic != 0x336ec578) panic("no PVH start info (magic 0x%x)", si->magic);
+    tsc_calibrate_start();
     parse_cmdline(si->cmdline_paddr ? phys_ptr(si->cmdline_paddr) : 0);
     uint64_t ram = 0;
     struct hvm_memmap_entry *mm = phys_ptr(si->memmap_paddr);
@@ -122,14 +123,15 @@ void kmain(struct hvm_start_info *si) {
     mm_reserve((uint64_t)(uintptr_t)kernel_image_start, (uint64_t)(uintptr_t)kernel_image_end);
     setup_module(si);
     trap_init();
-    boot.tsc_hz = tsc_calibrate();
-    boot.ns_mult = (1000000000ULL << 32) / boot.tsc_hz;
-    boot.tsc_mult = ((boot.tsc_hz / 1000) << 32) / 1000000;
     lapic_init();
     ioapic_init();
     ram_bytes = ram;
     if (!boot.quiet) console_idle_job(banner);
-    proc_start_agent(agent_elf, (uint64_t)(agent_elf_end - agent_elf));
+    struct proc *agent = proc_start_agent(agent_elf, (uint64_t)(agent_elf_end - agent_elf));
+    boot.tsc_hz = tsc_calibrate_end();
+    boot.ns_mult = (1000000000ULL << 32) / boot.tsc_hz;
+    boot.tsc_mult = ((boot.tsc_hz / 1000) << 32) / 1000000;
+    proc_clock_info(agent);
     struct frame *f = schedule();
     __asm__ volatile("mov %0, %%rax; jmp trap_return" : : "r"(f) : "rax", "memory");
     __builtin_unreachable();

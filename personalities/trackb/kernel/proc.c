@@ -173,6 +173,13 @@ static long map_info(struct proc *p, const void *args, uint64_t args_len, uint64
     return 0;
 }
 
+void proc_clock_info(struct proc *p) {
+    struct warp_info *in = phys_ptr(user_phys(p, WARP_INFO_VA, 0));
+    in->tsc_hz = boot.tsc_hz;
+    in->tsc_base = boot.tsc_entry;
+    in->ns_mult = boot.ns_mult;
+}
+
 /* Everything but the executable and stdio: information, archive index, stack, first frame. */
 static long build_process(struct proc *p, uint64_t img_phys, const struct elf_phdr *ph, int nph, uint64_t entry,
                           const void *args, uint64_t args_len, uint64_t *info_pa) {

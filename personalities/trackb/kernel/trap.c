@@ -68,7 +68,10 @@ struct plist { struct proc *head, *tail; };
 static struct plist runq;       /* runnable, waiting for the CPU; current is never on it */
 static struct plist sleepers;   /* blocked in WARP_SYS_WAIT (on words and/or a deadline) */
 
+static int timer_stale;          /* something timer_arm looks at has changed */
+
 static void pl_add(struct plist *l, struct proc *p, enum proc_queue q) {
+    timer_stale = 1;
     p->q_next = 0;
     p->q_prev = l->tail;
     if (l->tail) l->tail->q_next = p; else l->head = p;
@@ -77,6 +80,7 @@ static void pl_add(struct plist *l, struct proc *p, enum proc_queue q) {
 }
 
 static void pl_del(struct plist *l, struct proc *p) {
+    timer_stale = 1;
     if (p->q_prev) p->q_prev->q_next = p->q_next; else l->head = p->q_next;
     if (p->q_next) p->q_next->q_prev = p->q_prev; else l->tail = p->q_prev;
     p->q_next = p->q_prev = 0;
@@ -122,6 +126,7 @@ static void timer_arm(uint64_t now) {
     } else {
         poll_at = 0;
     }
+    timer_stale = 0;
     if (want == armed) return;
     armed = want;
     if (want == NEVER) lapic_timer_ns(0);
@@ -160,7 +165,11 @@ struct frame *schedule(void) {
     }
     run_start = now;
     if (prev && prev->state == P_RUNNABLE && !(need_resched && runq.head)) {
-        next = prev;
+        /* the common case, a call that returns to its caller: nothing to switch, maybe nothing to arm */
+        need_resched = 0;
+        if (runq.head && !slice_end) { slice_end = now + ns_to_tsc(SLICE_NS); timer_stale = 1; }
+        if (timer_stale) timer_arm(now);
+        return prev->frame;
     } else {
         if (prev && prev->state == P_RUNNABLE) pl_add(&runq, prev, Q_RUN);
         next = runq.head;
@@ -170,7 +179,7 @@ struct frame *schedule(void) {
     if (next != prev || !runq.head) slice_end = 0;
     if (next && runq.head && !slice_end) slice_end = now + ns_to_tsc(SLICE_NS);
     current = next;
-    timer_arm(now);
+    timer_arm(now);   /* another process: its CPU limit */
     if (!next) return idle_frame;
     if (next != prev) {
         write_cr3(next->cr3);
@@ -217,6 +226,7 @@ static void timer_interrupt(void) {
     uint64_t now = rdtsc();
     lapic_eoi();
     armed = NEVER;
+    timer_stale = 1;
     if (slice_end && now >= slice_end) need_resched = 1;
     if (poll_at && now >= poll_at) poll_at = 0;
     wake_sleepers(now);
