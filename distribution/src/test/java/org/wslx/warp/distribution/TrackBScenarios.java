@@ -257,4 +257,18 @@ abstract class TrackBScenarios {
         assertFalse(Files.exists(copyDir), "unregister removes the image");
         assertFalse(wslx.run("--list").stdout().contains("copy"));
     }
+
+    @Test
+    void anImageDirectoryIsPackedAtImportWithoutAnInstallDirectory() {
+        WarpCli.Result imported = wslx.run("--import", "fromdir", TrackBImages.samplesDirectory().toString());
+        assertEquals(0, imported.exitCode(), imported.toString());
+        try {
+            assertEquals(0, wslx.run("--manage", "fromdir", "--set-backend", backend()).exitCode());
+            WarpCli.Result hello = wslx.run("-d", "fromdir", "--", "hello");
+            assertEquals(0, hello.exitCode(), hello.toString());
+            assertTrue(hello.stdout().contains("Hello"), hello.toString());
+        } finally {
+            assertEquals(0, wslx.run("--unregister", "fromdir").exitCode());
+        }
+    }
 }
