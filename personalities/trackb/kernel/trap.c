@@ -401,14 +401,23 @@ static void syscall(struct proc *p, struct frame *f) {
     f->rax = (uint64_t)r;
 }
 
+/* Why a user access faulted, in the program's terms. The kernel's own mappings (address 0 among them)
+   are present, so the hardware reports a protection fault there: that is "not user memory". */
+static const char *fault_cause(uint64_t a, uint64_t error) {
+    if (a < WARP_USER_BASE || a >= WARP_USER_END) return "not user memory";
+    if (!(error & 1)) return "not mapped";
+    if (error & 16) return "not executable";
+    if (error & 2) return "read-only";
+    return "protection";
+}
+
 static void user_fault(struct proc *p, struct frame *f) {
     char msg[160];
     int sig = WARP_SIGSEGV;
     if (f->vector == 14) {
         uint64_t a = read_cr2();
         ksnprintf(msg, sizeof msg, "page fault: %s address 0x%lx (%s) at rip 0x%lx",
-                  (f->error & 16) ? "executing" : (f->error & 2) ? "writing" : "reading", a,
-                  (f->error & 1) ? "protection" : "not mapped", f->rip);
+                  (f->error & 16) ? "executing" : (f->error & 2) ? "writing" : "reading", a, fault_cause(a, f->error), f->rip);
     } else if (f->vector == 0) {
         sig = WARP_SIGFPE;
         ksnprintf(msg, sizeof msg, "divide error at rip 0x%lx", f->rip);

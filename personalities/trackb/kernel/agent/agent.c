@@ -74,14 +74,21 @@ __attribute__((noreturn)) static void power_off(void) {
 
 /* ---- sending frames ---- */
 
+/* Sleeps until the device has used a transmitted frame or timeout_ns pass. The word is read after the
+   interrupt is turned on and before looking at the ring: a change after that ends the wait at once. */
+static void tx_sleep(uint64_t timeout_ns) {
+    vio_interrupts(0, 1);
+    struct warp_wait w = { (uint64_t)vio_tx_used_word(), __atomic_load_n(vio_tx_used_word(), __ATOMIC_ACQUIRE), 0 };
+    if (!vio_tx_reclaim()) warp_wait(&w, 1, timeout_ns);
+    vio_interrupts(0, 0);
+}
+
 static uint8_t *frame_begin(uint32_t payload) {
     uint8_t *p;
     while (!(p = vio_tx_alloc(12 + payload))) {
         vio_kick();
-        /* the word is read before looking at the ring: a change after that ends the wait at once */
-        struct warp_wait w = { (uint64_t)vio_tx_used_word(), *vio_tx_used_word(), 0 };
         if (vio_tx_reclaim()) continue;
-        warp_wait(&w, 1, 1000000);
+        tx_sleep(1000000);
     }
     return p;
 }
@@ -169,12 +176,16 @@ static struct warp_stdio_block *slot_for(int i) {
     return b;
 }
 
-/* An object index for argv[0]: the object of that name, or bin/<argv0>; flags in *flags. */
+/* An object index for argv[0]: the object of that name, or bin/<argv0>; flags in *flags. An image has
+   no directories, so an absolute name is the object without its leading '/' ("/bin/sh" is bin/sh,
+   what wslx sends for a command line), with no bin/ added. */
 static long resolve(const char *name, uint32_t n, uint32_t *flags) {
     const uint8_t *a = (const uint8_t *)WARP_ARCHIVE_VA;
     if (!warp_info()->archive_bytes) return WARP_ENOENT;
+    int absolute = n && *name == '/';
+    while (n && *name == '/') { name++; n--; }
     for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1 && memchr(name, '/', n)) break;
+        if (pass == 1 && (absolute || memchr(name, '/', n))) break;
         uint32_t count = *(const uint32_t *)(a + 12);
         uint64_t at = 64, end = 64 + *(const uint64_t *)(a + 24);
         for (uint32_t i = 0; i < count && at + 56 <= end; i++) {
@@ -418,10 +429,7 @@ static void shutdown_now(void) {
     for (int i = 0; i < MAX_STREAMS; i++) if (streams[i].id) pump(&streams[i]);
     send(SHUTDOWN_ACK, 0, 0, 0, 0, 0);
     vio_kick();
-    for (int i = 0; i < 2000 && vio_tx_inflight(); i++) {
-        struct warp_wait w = { (uint64_t)vio_tx_used_word(), *vio_tx_used_word(), 0 };
-        if (!vio_tx_reclaim()) warp_wait(&w, 1, 1000000);
-    }
+    for (int i = 0; i < 2000 && vio_tx_inflight(); i++) tx_sleep(1000000);
     power_off();
 }
 
@@ -522,9 +530,11 @@ int main(void) {
         progress |= vio_tx_reclaim() > 0;
         vio_kick();
         if (progress) continue;
-        /* About to sleep. The device's words are read first and the kernel compares against those
-           values, so a change from here on ends the wait at once; programs that fill or drain a
-           ring from here on wake us through host_waiting. */
+        /* About to sleep. Interrupts go on first; then the device's words are read and the kernel
+           compares against those values, so a change from here on ends the wait at once; programs
+           that fill or drain a ring from here on wake us through host_waiting. */
+        int tx_wait = vio_tx_inflight() != 0;
+        vio_interrupts(1, tx_wait);
         struct warp_wait w[2] = {
             { (uint64_t)vio_rx_used_word(), __atomic_load_n(vio_rx_used_word(), __ATOMIC_ACQUIRE), 0 },
             { (uint64_t)vio_tx_used_word(), __atomic_load_n(vio_tx_used_word(), __ATOMIC_ACQUIRE), 0 },
@@ -532,7 +542,8 @@ int main(void) {
         for (int i = 0; i < MAX_STREAMS; i++) if (streams[i].id) __atomic_store_n(&streams[i].b->host_waiting, 1, __ATOMIC_SEQ_CST);
         int again = vio_rx_pending() || vio_tx_reclaim();
         for (int i = 0; i < MAX_STREAMS && !again; i++) if (streams[i].id) again = pump(&streams[i]);
-        if (!again) warp_wait(w, vio_tx_inflight() ? 2 : 1, WARP_WAIT_FOREVER);
+        if (!again) warp_wait(w, tx_wait ? 2 : 1, WARP_WAIT_FOREVER);
+        vio_interrupts(0, 0);
         for (int i = 0; i < MAX_STREAMS; i++) if (streams[i].id) streams[i].b->host_waiting = 0;
     }
 }

@@ -83,8 +83,17 @@ static void vq_attach(struct vq *vq, uint16_t q) {
     vq->last_used = vq->avail_idx = 0;
 }
 
+/* Each register access is a VM exit (~100 us under kvm_pvm's emulation), so a queue costs only what
+   the device cannot know: the agent is the device's first driver since power-on, when QueueSel and
+   every queue address are zero (virtio-mmio's reset state on both backends), so queue 0 is not
+   selected again and an address's upper half is written only when it is not zero. */
+static void wr_addr(unsigned lo, uint64_t pa) {
+    wr(lo, (uint32_t)pa);
+    if (pa >> 32) wr(lo + 4, (uint32_t)(pa >> 32));
+}
+
 static int setup_queue(uint16_t q, uint16_t limit, struct vq *vq, char *err, int errlen) {
-    wr(0x30, q);
+    if (q) wr(0x30, q);
     uint32_t max = rd(0x34);
     if (max == 0) { snprintf(err, errlen, "virtio console: queue %u is missing", q); return -1; }
     qnum[q] = max < limit ? (uint16_t)max : limit;
@@ -92,14 +101,16 @@ static int setup_queue(uint16_t q, uint16_t limit, struct vq *vq, char *err, int
     memset((void *)vq->desc, 0, 0x1000);
     wr(0x38, vq->num);
     uint64_t pa = dma_pa + DMA_RINGS + (uint64_t)q * 0x1000;
-    wr(0x80, (uint32_t)pa); wr(0x84, (uint32_t)(pa >> 32));
-    wr(0x90, (uint32_t)(pa + 0x400)); wr(0x94, (uint32_t)((pa + 0x400) >> 32));
-    wr(0xa0, (uint32_t)(pa + 0x800)); wr(0xa4, (uint32_t)((pa + 0x800) >> 32));
+    wr_addr(0x80, pa);
+    wr_addr(0x90, pa + 0x400);
+    wr_addr(0xa0, pa + 0x800);
     wr(0x44, 1);
     return 0;
 }
 
-static void post_rx_buffers(void) {
+/* Fills the receive queue. With notify 0 the device is not told: buffers placed before DRIVER_OK are
+   found when the device first has bytes for the agent, and the host sends nothing before HELLO. */
+static void post_rx_buffers(int notify) {
     for (uint16_t i = 0; i < rxq.num; i++) {
         rxq.desc[i].addr = dma_pa + DMA_RXBUF + (uint64_t)i * RXBUF;
         rxq.desc[i].len = RXBUF;
@@ -108,7 +119,18 @@ static void post_rx_buffers(void) {
     }
     __atomic_store_n(&rxq.avail->idx, rxq.num, __ATOMIC_RELEASE);
     rxq.avail_idx = rxq.num;
-    wr(0x50, rxq.index);
+    if (notify) wr(0x50, rxq.index);
+}
+
+/* VIRTQ_AVAIL_F_NO_INTERRUPT on the channel's queues: a used-buffer interrupt costs the agent a trap
+   and the kernel an InterruptACK exit (~250 us together under kvm_pvm), worth paying only to end a
+   sleep. While the agent works the flags are set and it looks at the used rings itself. */
+void vio_interrupts(int rx, int tx) {
+    rxq.avail->flags = rx ? 0 : 1;
+    txq.avail->flags = tx ? 0 : 1;
+    /* a full barrier: the caller's next look at a used index comes after the device can see the
+       flag cleared, so a buffer used before then is seen by the caller, one used after interrupts */
+    if (rx || tx) __atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
 /* ---- multiport: the control queues ---- */
@@ -151,7 +173,8 @@ static void ctl_message(const uint8_t *b, uint32_t len, char *err, int errlen) {
         uint16_t q = rx_queue_of(m.id);
         vq_attach(&rxq, q);
         vq_attach(&txq, q + 1);
-        post_rx_buffers();
+        vio_interrupts(0, 0);
+        post_rx_buffers(1);
         ctl_send(m.id, PORT_OPEN, 1);
         break;
     }
@@ -216,33 +239,47 @@ static int find_channel_port(char *err, int errlen) {
     return 0;
 }
 
+/* Finds the console: DeviceID first (one read rules out an empty slot), then the magic value and the
+   version for the slot that claims to be a console. */
+static int find_console(char *err, int errlen) {
+    /* the contract's window holds 8 slots; only when none holds the console, look at the 24 slots
+       QEMU's microvm machine has with its second IOAPIC (it puts the first device in the last one) */
+    for (int n = 0; n < 24; n++) {
+        volatile uint32_t *r = (volatile uint32_t *)(WARP_AGENT_MMIO_VA + n * 0x200);
+        if (r[2] != 3 || r[0] != 0x74726976) continue;
+        regs = r;
+        uint32_t version = rd(0x04);
+        if (version == 2) return 0;
+        snprintf(err, errlen, "virtio console in slot %d: transport version %u, need 2", n, version);
+        return -1;
+    }
+    snprintf(err, errlen, "no virtio console in the virtio-mmio window at 0xfeb00000");
+    return -1;
+}
+
+/*
+ * virtio 1.x §3.1.1 with every access the device needs and no other (each one is a VM exit):
+ * ACKNOWLEDGE and DRIVER in one write; DeviceFeatures word 0 only (a version-2 transport is a
+ * modern device, which offers VIRTIO_F_VERSION_1, and its selector is 0 after power-on); word 0 of
+ * the driver's features only when it is not zero; FEATURES_OK read back as the spec requires.
+ */
 int vio_init(char *err, int errlen) {
     const struct warp_info *in = warp_info();
     dma = (uint8_t *)WARP_AGENT_DMA_VA;
     dma_pa = in->dma_phys;
-    /* the contract's window holds 8 slots; only when none holds the console, look at the 24 slots
-       QEMU's microvm machine has with its second IOAPIC (it puts the first device in the last one) */
-    for (int n = 0; n < 24 && !regs; n++) {
-        volatile uint32_t *r = (volatile uint32_t *)(WARP_AGENT_MMIO_VA + n * 0x200);
-        if (r[0] == 0x74726976 && r[2] == 3) regs = r;
-    }
-    if (!regs) { snprintf(err, errlen, "no virtio console in the virtio-mmio window at 0xfeb00000"); return -1; }
-    if (rd(0x04) != 2) { snprintf(err, errlen, "virtio console: transport version %u, need 2", rd(0x04)); return -1; }
+    if (find_console(err, errlen)) return -1;
     wr(0x70, 0);
-    wr(0x70, 1);
     wr(0x70, 1 | 2);
-    wr(0x14, 1);
-    if (!(rd(0x10) & 1)) { snprintf(err, errlen, "virtio console does not offer VIRTIO_F_VERSION_1"); return -1; }
-    wr(0x14, 0);
     multiport = (rd(0x10) >> 1) & 1;
-    wr(0x24, 0); wr(0x20, multiport ? 2 : 0);
-    wr(0x24, 1); wr(0x20, 1);
+    wr(0x24, 1); wr(0x20, 1);                  /* VIRTIO_F_VERSION_1 */
+    if (multiport) { wr(0x24, 0); wr(0x20, 2); }
     wr(0x70, 1 | 2 | 8);
-    if (!(rd(0x70) & 8)) { snprintf(err, errlen, "virtio console refused the features"); return -1; }
+    if (!(rd(0x70) & 8)) { snprintf(err, errlen, "virtio console refused the features (VERSION_1%s)", multiport ? ", MULTIPORT" : ""); return -1; }
     if (!multiport) {
         if (setup_queue(0, QSZ, &rxq, err, errlen) || setup_queue(1, QSZ, &txq, err, errlen)) return -1;
+        vio_interrupts(0, 0);
+        post_rx_buffers(0);
         wr(0x70, 1 | 2 | 8 | 4);
-        post_rx_buffers();
         return 0;
     }
     /* every queue is set up before DRIVER_OK, so the ports' too, before their names are known */

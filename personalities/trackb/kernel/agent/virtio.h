@@ -16,4 +16,7 @@ uint32_t vio_tx_inflight(void);
 volatile uint32_t *vio_rx_used_word(void);
 volatile uint32_t *vio_tx_used_word(void);
 int vio_rx_pending(void);
+/* Used-buffer interrupts per queue, off while the agent works: turn them on for the queues about to
+   be slept on, then re-check those queues before sleeping; turn them off again after waking. */
+void vio_interrupts(int rx, int tx);
 #endif

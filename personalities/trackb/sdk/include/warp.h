@@ -226,6 +226,7 @@ long warp_portal_map(uint64_t portal, void *va, size_t len);
 
 /* helpers */
 long warp_find_object(const char *name);                /* index or WARP_ENOENT */
+long warp_find_program(const char *name);               /* "/bin/x" -> bin/x; "x" -> x or bin/x */
 long warp_spawn_program(const char *name, int argc, const char *const argv[]); /* shares stdio */
 const char *warp_strerror(long err);
 #define WARP_IS_ERR(p) ((uint64_t)(p) >= (uint64_t)-4095)

@@ -15,13 +15,24 @@ long warp_find_object(const char *name) {
     return WARP_ENOENT;
 }
 
-long warp_spawn_program(const char *name, int argc, const char *const argv[]) {
+/* As the agent resolves argv[0] (ABI.md §3): an image has no directories, so "/bin/sh" is the object
+   bin/sh; a name without '/' is looked for as itself and then under bin/. */
+long warp_find_program(const char *name) {
     char path[300];
+    if (name[0] == '/') {
+        while (*name == '/') name++;
+        return warp_find_object(name);
+    }
     long obj = warp_find_object(name);
-    if (obj < 0 && strlen(name) < 250) {
+    if (obj < 0 && !memchr(name, '/', strlen(name)) && strlen(name) < 250) {
         snprintf(path, sizeof path, "bin/%s", name);
         obj = warp_find_object(path);
     }
+    return obj;
+}
+
+long warp_spawn_program(const char *name, int argc, const char *const argv[]) {
+    long obj = warp_find_program(name);
     if (obj < 0) return obj;
     static char blob[4096];
     size_t at = 8;

@@ -154,8 +154,66 @@ abstract class TrackBScenarios {
     void aFaultingProgramEndsWithAClearStatusAndTheInstanceKeepsWorking() {
         WarpCli.Result r = tb("crash");
         assertEquals(128 + 11, r.exitCode(), r.toString());
-        assertTrue(r.stderr().toLowerCase().contains("fault"), "the reason is shown: " + r);
+        assertTrue(r.stderr().contains("crash: page fault: writing address 0x0 (not user memory)"), "the reason is shown: " + r);
+        WarpCli.Result kernel = tb("crash", "read", "0x100000");
+        assertEquals(128 + 11, kernel.exitCode(), kernel.toString());
+        assertTrue(kernel.stderr().contains("reading address 0x100000 (not user memory)"), kernel.toString());
+        WarpCli.Result unmapped = tb("crash", "read", "0x8030000000");
+        assertEquals(128 + 11, unmapped.exitCode(), unmapped.toString());
+        assertTrue(unmapped.stderr().contains("reading address 0x8030000000 (not mapped)"), unmapped.toString());
         assertStillServes();
+    }
+
+    @Test
+    void aCommandLineGoesThroughTheImagesShell() {
+        // wslx -d NAME WORDS... sends /bin/sh -c "WORDS...", as for a Track A instance
+        WarpCli.Result r = wslx.run("-d", "tb", "hello", "there");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stdout().startsWith("Hello") && r.stdout().contains("argv[1] = there\n"), r.toString());
+
+        WarpCli.Result quoted = wslx.run("-d", "tb", "hello 'two words' \"say \\\"hi\\\"\" x\\ y # not an argument");
+        assertEquals(0, quoted.exitCode(), quoted.toString());
+        assertTrue(quoted.stdout().contains("argv[1] = two words\nargv[2] = say \"hi\"\nargv[3] = x y\n")
+                && !quoted.stdout().contains("argv[4]"), quoted.toString());
+
+        WarpCli.Result status = wslx.run("-d", "tb", "spawn-wait", "crash");
+        assertEquals(128 + 11, status.exitCode(), "a signal ending gives 128+n: " + status);
+        WarpCli.Result missing = wslx.run("-d", "tb", "no-such-program");
+        assertEquals(127, missing.exitCode(), missing.toString());
+        assertTrue(missing.stderr().contains("sh: no-such-program: command not found"), missing.toString());
+    }
+
+    @Test
+    void aBareWslxRunsTheShellOnStdinLineByLine() {
+        WarpCli.Result r = wslx.run("hello a\nhello b\nexit 3\nhello c\n".getBytes(StandardCharsets.UTF_8), "-d", "tb");
+        assertEquals(3, r.exitCode(), r.toString());
+        assertTrue(r.stdout().contains("argv[1] = a\n") && r.stdout().contains("argv[1] = b\n"), r.toString());
+        assertFalse(r.stdout().contains("argv[1] = c"), "nothing runs after exit: " + r);
+
+        // the shell reads only its own line: the program it starts gets what follows
+        WarpCli.Result cat = wslx.run("cat\nthis line is cat's\n".getBytes(StandardCharsets.UTF_8), "-d", "tb");
+        assertEquals(0, cat.exitCode(), cat.toString());
+        assertEquals("this line is cat's\n", cat.stdout());
+
+        WarpCli.Result last = wslx.run("hello\nno-such-program\n".getBytes(StandardCharsets.UTF_8), "-d", "tb");
+        assertEquals(127, last.exitCode(), "end of input exits with the last status: " + last);
+    }
+
+    @Test
+    void theShellRefusesPipesAndListsWithStatusTwo() {
+        for (String line : List.of("hello a | cat", "hello a; hello b", "hello a && hello b", "hello > out", "hello &")) {
+            WarpCli.Result r = wslx.run("-d", "tb", line);
+            assertEquals(2, r.exitCode(), line + ": " + r);
+            assertTrue(r.stderr().contains("is not supported: this shell runs one program per line"), line + ": " + r);
+            assertEquals("", r.stdout(), line + ": nothing runs: " + r);
+        }
+        WarpCli.Result pipe = wslx.run("-d", "tb", "hello a | cat");
+        assertTrue(pipe.stderr().contains("sh: '|' is not supported"), pipe.toString());
+        WarpCli.Result quoted = wslx.run("-d", "tb", "hello 'a | b;c'");
+        assertEquals(0, quoted.exitCode(), "quoted, they are plain characters: " + quoted);
+        assertTrue(quoted.stdout().contains("argv[1] = a | b;c\n"), quoted.toString());
+        WarpCli.Result usage = tb("sh", "--help");
+        assertTrue(usage.stdout().contains("Pipes, redirections"), usage.toString());
     }
 
     @Test
