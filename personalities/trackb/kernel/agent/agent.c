@@ -50,12 +50,16 @@ struct stream {
 
 static struct stream streams[MAX_STREAMS];
 static struct warp_stdio_block *slots[MAX_STREAMS];
-static uint8_t *rxbuf;                    /* frames being reassembled */
-static uint32_t rxlen;
+/* The large buffers live in the DMA area (mapped when the agent starts; virtio.c uses its first
+   MiB), not in bss: each bss page's first touch is a page fault, a trap of ~200 us under kvm_pvm. */
+#define rxbuf ((uint8_t *)WARP_AGENT_DMA_VA + 0x100000)   /* frames being reassembled */
 #define RXCAP 0x30000
-static char config_env[16384];
+#define config_env ((char *)WARP_AGENT_DMA_VA + 0x130000)
+#define CONFIG_ENV_CAP 16384
+#define exec_args ((uint8_t *)WARP_AGENT_DMA_VA + 0x134000)
+#define EXEC_ARGS_CAP WARP_ARGS_MAX
+static uint32_t rxlen;
 static uint32_t config_env_len, config_envc;
-static uint8_t exec_args[WARP_ARGS_MAX];
 static int ready;
 
 static void console(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -240,7 +244,7 @@ static void on_exec(uint32_t id, const uint8_t *p, uint32_t n) {
     for (uint32_t i = 0; i < argc && !r.bad; i++) {
         const char *s = rd_str(&r, &l);
         if (i == 0) { argv0 = s; argv0_len = l; }
-        if (at + l + 1 > sizeof exec_args) { too_long = 1; continue; }
+        if (at + l + 1 > EXEC_ARGS_CAP) { too_long = 1; continue; }
         memcpy(exec_args + at, s, l);
         exec_args[at + l] = 0;
         at += l + 1;
@@ -248,7 +252,7 @@ static void on_exec(uint32_t id, const uint8_t *p, uint32_t n) {
     uint32_t envc = rd_u32(&r), env_start = at;
     for (uint32_t i = 0; i < envc && !r.bad; i++) {
         const char *s = rd_str(&r, &l);
-        if (at + l + 1 > sizeof exec_args) { too_long = 1; continue; }
+        if (at + l + 1 > EXEC_ARGS_CAP) { too_long = 1; continue; }
         memcpy(exec_args + at, s, l);
         exec_args[at + l] = 0;
         at += l + 1;
@@ -258,7 +262,7 @@ static void on_exec(uint32_t id, const uint8_t *p, uint32_t n) {
         const char *e = config_env + c;
         uint32_t el = (uint32_t)strlen(e);
         if (!env_has(exec_args + env_start, at - env_start, e, el)) {
-            if (at + el + 1 > sizeof exec_args) too_long = 1;
+            if (at + el + 1 > EXEC_ARGS_CAP) too_long = 1;
             else { memcpy(exec_args + at, e, el + 1); at += el + 1; envc++; }
         }
         c += el + 1;
@@ -403,7 +407,7 @@ static void on_config(const uint8_t *p, uint32_t n) {
     config_env_len = config_envc = 0;
     for (uint32_t i = 0; i < count && !r.bad; i++) {
         const char *e = rd_str(&r, &l);
-        if (config_env_len + l + 1 > sizeof config_env) continue;
+        if (config_env_len + l + 1 > CONFIG_ENV_CAP) continue;
         memcpy(config_env + config_env_len, e, l);
         config_env[config_env_len + l] = 0;
         config_env_len += l + 1;
@@ -506,7 +510,6 @@ static int receive(void) {
 int main(void) {
     char err[120];
     const struct warp_info *in = warp_info();
-    rxbuf = (uint8_t *)WARP_AGENT_DMA_VA + 0x100000;
     if (vio_init(err, sizeof err)) {
         console("warp-agent: %s\n", err);
         power_off();

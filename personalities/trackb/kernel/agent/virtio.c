@@ -35,7 +35,7 @@
 #define DMA_RXBUF   0x10000
 #define DMA_CTLRX   0x50000
 #define DMA_CTLTX   (DMA_CTLRX + CTL_N * CTL_RXBUF)
-#define DMA_TXRING  0x80000
+#define DMA_TXRING  0x80000       /* to 0x100000; agent.c keeps its buffers above */
 
 struct desc { uint64_t addr; uint32_t len; uint16_t flags, next; };
 struct avail { uint16_t flags, idx, ring[QSZ], used_event; };
