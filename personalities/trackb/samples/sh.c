@@ -128,14 +128,15 @@ static int line(const char *text) {
     return 0;
 }
 
-/* Reads stdin one byte at a time, so a program the shell starts reads what follows its line. */
+/* Reads stdin one byte at a time, so a program the shell starts reads what follows its line. A line
+   ends at LF or CR; the empty line between the two of a CRLF is harmless. */
 static int read_line(char *out, size_t cap) {
     size_t n = 0;
     int got = 0, over = 0;
     char c;
     while (warp_read(WARP_STDIN, &c, 1) == 1) {
         got = 1;
-        if (c == '\n') break;
+        if (c == '\n' || c == '\r') break;   /* a terminal in raw mode sends CR for Enter */
         if (n + 1 < cap) out[n++] = c;
         else over = 1;
     }

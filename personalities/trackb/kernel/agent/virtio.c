@@ -60,6 +60,7 @@ static uint8_t tx_done[QSZ];
 static uint16_t tx_seq_head, tx_seq_tail;  /* descriptors in flight: [tail, head) */
 static uint32_t pending_len, pending_pos;
 static int rx_reposted, tx_submitted;
+static uint16_t rx_batch_start;            /* rxq.avail_idx before the first buffer re-posted since the last kick */
 
 /* multiport state */
 static int multiport;
@@ -324,6 +325,7 @@ uint32_t vio_receive(uint8_t *buf, uint32_t *len, uint32_t cap) {
         id = (uint16_t)(rxq.used->ring[rxq.last_used % rxq.num].id % rxq.num);
         pending_len = 0;
         rxq.last_used++;
+        if (!rx_reposted) rx_batch_start = rxq.avail_idx;
         rxq.avail->ring[rxq.avail_idx % rxq.num] = id;
         rxq.avail_idx++;
         __atomic_store_n(&rxq.avail->idx, rxq.avail_idx, __ATOMIC_RELEASE);
@@ -374,9 +376,21 @@ int vio_tx_reclaim(void) {
     return n;
 }
 
+/* A device waits for a receive notification only once it has used every buffer it was given. If it
+   had not used all those given before this batch, it is still filling them and will find the new
+   ones on its own; it may run dry later, but then the agent receives those buffers and decides again.
+   The full barrier orders the batch's published avail index before the look at the used index: a
+   device that found the ring empty has published a used index that this look sees. */
+static int rx_device_may_wait(void) {
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    uint16_t used = __atomic_load_n(&rxq.used->idx, __ATOMIC_ACQUIRE);
+    return (int16_t)(used - rx_batch_start) >= 0;
+}
+
 void vio_kick(void) {
-    /* a notification is a VM exit: one per batch, and none when the device asks for none */
+    /* a notification is a VM exit: one per batch, and none when the device asks for none or does
+       not need one */
     if (tx_submitted && !(txq.used->flags & 1)) wr(0x50, txq.index);
-    if (rx_reposted && !(rxq.used->flags & 1)) wr(0x50, rxq.index);
+    if (rx_reposted && !(rxq.used->flags & 1) && rx_device_may_wait()) wr(0x50, rxq.index);
     tx_submitted = rx_reposted = 0;
 }
