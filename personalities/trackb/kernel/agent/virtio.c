@@ -261,8 +261,10 @@ static int find_console(char *err, int errlen) {
 /*
  * virtio 1.x §3.1.1 with every access the device needs and no other (each one is a VM exit):
  * ACKNOWLEDGE and DRIVER in one write; DeviceFeatures word 0 only (a version-2 transport is a
- * modern device, which offers VIRTIO_F_VERSION_1, and its selector is 0 after power-on); word 0 of
- * the driver's features only when it is not zero; FEATURES_OK read back as the spec requires.
+ * modern device, which offers VIRTIO_F_VERSION_1, and the selector is 0 after power-on); word 0 of
+ * the driver's features only when it is not zero (its power-on value); FEATURES_OK read back as the
+ * spec requires; receive buffers placed before DRIVER_OK; interrupts off until the agent sleeps.
+ * On WARP's monitor (console in slot 0) that is 24 accesses, where the textbook sequence takes 38.
  */
 int vio_init(char *err, int errlen) {
     const struct warp_info *in = warp_info();
