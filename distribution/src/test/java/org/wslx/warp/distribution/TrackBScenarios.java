@@ -235,6 +235,14 @@ abstract class TrackBScenarios {
     }
 
     @Test
+    void onATerminalCommandsRunOnPipesBecauseTheKernelHasNoPseudoTerminals() {
+        WarpCli.Result r = wslx.runOnTerminal(new byte[0], "-d", "tb", "--", "hello", "tty");
+        assertEquals(0, r.exitCode(), "a terminal request is dropped, not refused: " + r);
+        assertTrue(r.stdout().contains("Hello"), r.toString());
+        assertFalse(r.stderr().contains("pseudo-terminal"), r.toString());
+    }
+
+    @Test
     void anUnknownProgramExits127WithAMessage() {
         WarpCli.Result r = tb("no-such-program");
         assertEquals(127, r.exitCode(), r.toString());

@@ -251,6 +251,12 @@ public class WarpInstanceManager implements InstanceManager {
         boolean guestHasUsers = boot.session().guest().capabilities().contains(Capability.USERS);
         ExecRequest effective = request.user().isEmpty() && guestHasUsers
                 ? request.withUser(record.manifest().defaultUser()) : request;
+        // A guest without pseudo-terminals (e.g. a Track B kernel) still runs the command, on pipes,
+        // as wsl.exe does when its output is not a console; the caller learns it from terminal().
+        if (effective.terminal() != null && !boot.session().guest().capabilities().contains(Capability.PTY)) {
+            effective = new ExecRequest(effective.argv(), effective.environment(), effective.workingDirectory(),
+                    effective.user(), null);
+        }
         return instance(name).exec(boot, effective);
     }
 

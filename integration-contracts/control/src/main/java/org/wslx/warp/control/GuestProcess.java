@@ -23,6 +23,17 @@ public interface GuestProcess {
 
     InputStream stderr();
 
+    /**
+     * Whether the process runs on a pseudo-terminal. A request for one is dropped (the process gets
+     * pipes) when the guest agent has no {@link Capability#PTY}; callers put a local terminal into
+     * raw mode only when this is true.
+     *
+     * @since 1.1
+     */
+    default boolean terminal() {
+        return false;
+    }
+
     /** Sends a signal (Linux numbering: 2 = SIGINT, 9 = SIGKILL, 15 = SIGTERM). */
     void signal(int signal) throws ControlException;
 

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.wslx.warp.control.ExecRequest;
+import org.wslx.warp.control.GuestProcess;
 import org.wslx.warp.control.TerminalSize;
 import org.wslx.warp.instance.InstanceException;
 import org.wslx.warp.instance.InstanceInfo;
@@ -98,9 +99,10 @@ final class ClientSession {
         }
         TerminalSize size = terminal ? new TerminalSize(request.rows() > 0 ? request.rows() : 24,
                 request.cols() > 0 ? request.cols() : 80) : null;
-        ExecRelay relay = new ExecRelay(instances.exec(name, new ExecRequest(call.command(), env, call.cwd(), call.user(), size)));
+        GuestProcess process = instances.exec(name, new ExecRequest(call.command(), env, call.cwd(), call.user(), size));
+        ExecRelay relay = new ExecRelay(process);
         link.setControls(relay);
-        if (terminal) {
+        if (process.terminal()) {
             link.terminalRaw();
         }
         return relay.run(link);

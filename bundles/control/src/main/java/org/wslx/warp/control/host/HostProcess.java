@@ -28,6 +28,11 @@ final class HostProcess implements GuestProcess {
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private volatile long guestPid = -1;
 
+    @Override
+    public boolean terminal() {
+        return terminal;
+    }
+
     HostProcess(HostSession session, int streamId, boolean terminal) {
         this.session = session;
         this.streamId = streamId;
