@@ -129,8 +129,8 @@ public final class TrackBBenchmark {
             t.append("\nThe KVM backend was not measured (see below).\n");
         } else {
             double kvmBoot = millis(median(boots.get(KVM).boot));
-            t.append(String.format(Locale.ROOT, "%nGoal: ≤ 0.1× QEMU and ≤ 20 ms. Measured %.3f× and %.1f ms: %s.%n",
-                    kvmBoot / qemuBoot, kvmBoot, kvmBoot / qemuBoot <= 0.1 && kvmBoot <= 20 ? "met" : "MISSED"));
+            t.append(String.format(Locale.ROOT, "%nGoals: ≤ 20 ms — measured %.1f ms: %s; ≤ 0.1× QEMU — measured %.3f×: %s.%n",
+                    kvmBoot, kvmBoot <= 20 ? "met" : "MISSED", kvmBoot / qemuBoot, kvmBoot / qemuBoot <= 0.1 ? "met" : "MISSED"));
         }
         return t.toString();
     }
