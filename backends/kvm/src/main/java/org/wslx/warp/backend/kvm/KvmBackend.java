@@ -97,7 +97,7 @@ public class KvmBackend implements Backend {
         String detail = host.summary();
         if (host.pvm()) {
             detail += " Guests that live in long mode and keep kernel work small (the Track B kernel, function sandboxes)"
-                    + " run; a Linux kernel's code is emulated here and will not get far (DESIGN.md §5): use the qemu"
+                    + " run; a Linux kernel's code is emulated here and will not get far: use the qemu"
                     + " backend for Linux guests.";
         }
         return new BackendStatus(NAME, true, "KVM API 12", accelerator, detail);

@@ -35,7 +35,7 @@ import org.wslx.warp.vmm.kvm.KvmHostStatus;
 
 /**
  * Debian's cloud kernel on WARP's monitor through the Linux boot protocol. Under kvm_pvm the
- * kernel's code is emulated (DESIGN.md §5), so here it is followed only to its first console lines;
+ * kernel's code is emulated under kvm_pvm, so here it is followed only to its first console lines;
  * the full boot to the agent runs where hardware KVM exists.
  */
 class KvmLinuxSystemTest {
@@ -146,7 +146,7 @@ class KvmLinuxSystemTest {
      * secret, the busybox image as an ext4 root on /dev/vda (virtio block, slot 1), the agent's
      * session over /dev/hvc0 (virtio console, slot 0) through the real host control plane, a
      * command and every byte value through it, then a clean power-off. Needs hardware KVM; under
-     * kvm_pvm kernel code is emulated and the kernel does not get that far (DESIGN.md §5).
+     * kvm_pvm kernel code is emulated and the kernel does not get that far.
      */
     @Test
     void debianBootsToTheAgentOnHardwareKvm() throws Exception {

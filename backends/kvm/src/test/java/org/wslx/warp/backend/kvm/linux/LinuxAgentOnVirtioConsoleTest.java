@@ -71,7 +71,7 @@ class LinuxAgentOnVirtioConsoleTest {
                 "-M", "microvm,x-option-roms=off,rtc=off,isa-serial=on,accel=tcg", "-cpu", "max", "-m", "256M",
                 "-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
                 "-serial", "file:" + console, "-kernel", TrackAGuest.kernel().toString(), "-initrd", initrd.toString(),
-                // microvm under TCG has nothing to calibrate the TSC against early enough (DESIGN.md §5).
+                // microvm under TCG has nothing to calibrate the TSC against early enough.
                 "-append", "console=ttyS0 panic=-1 warp.root=/dev/vda tsc_early_khz=" + tscKhz(),
                 "-global", "virtio-mmio.force-legacy=false",
                 "-drive", "file=" + root + ",format=raw,if=none,id=root", "-device", "virtio-blk-device,drive=root",
