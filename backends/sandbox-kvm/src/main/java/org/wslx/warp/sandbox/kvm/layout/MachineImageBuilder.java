@@ -38,8 +38,10 @@ public final class MachineImageBuilder {
         }
         Map<String, Long> functions = new TreeMap<>();
         for (ElfSymbol symbol : image.symbols()) {
+            // A '.' cannot be in a C name: gcc's split-off parts (warp_fn_x.cold, .part.0, .isra.0)
+            // are pieces of a function, not entry points a caller may name.
             if (symbol.isFunction() && symbol.name().startsWith(FUNCTION_PREFIX)
-                    && symbol.name().length() > FUNCTION_PREFIX.length()) {
+                    && symbol.name().length() > FUNCTION_PREFIX.length() && symbol.name().indexOf('.') < 0) {
                 functions.put(symbol.name().substring(FUNCTION_PREFIX.length()), symbol.value());
             }
         }

@@ -75,6 +75,8 @@ class MachineImageBuilderTest {
         assertTrue(image.functions().keySet().containsAll(java.util.List.of("sum", "sha256", "fault", "loop", "echo")),
                 image.functions().toString());
         assertEquals(image.functions().get("sum"), samples.symbol("warp_fn_sum").orElseThrow().value());
+        assertTrue(image.functions().keySet().stream().noneMatch(name -> name.contains(".")),
+                "compiler-split parts such as privileged_write.cold are not functions: " + image.functions().keySet());
     }
 
     @Test
