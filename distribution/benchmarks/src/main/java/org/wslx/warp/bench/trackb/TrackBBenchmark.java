@@ -26,6 +26,7 @@ import org.wslx.warp.personality.trackb.ImagePacker;
 public final class TrackBBenchmark {
     private static final String QEMU = "tb-qemu";
     private static final String KVM = "tb-kvm";
+    private static final int IDLE_MACHINES = 8;
 
     private TrackBBenchmark() {
     }
@@ -96,6 +97,9 @@ public final class TrackBBenchmark {
             for (String instance : instances) {
                 out.append(abiBenchTable(instance, service.linkOk("-d", instance, "--", "abi-bench").stdout())).append('\n');
             }
+            if (kvm) {
+                out.append(IdleInstanceMemory.measure(service, image, state, IDLE_MACHINES));
+            }
         }
         return out.toString();
     }
@@ -153,7 +157,7 @@ public final class TrackBBenchmark {
         return t.toString();
     }
 
-    private static void require(TrackBService.Result r) {
+    static void require(TrackBService.Result r) {
         if (r.exitCode() != 0) {
             throw new IllegalStateException("wslx failed: " + r.stderr().strip());
         }

@@ -91,9 +91,18 @@ final class TrackBService implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         wslx("--shutdown");
+        serviceProcesses().forEach(ProcessHandle::destroy);
+    }
+
+    /** The service's JVM (started by the launcher with this runtime directory). */
+    ProcessHandle serviceProcess() {
+        return serviceProcesses().findFirst()
+                .orElseThrow(() -> new IllegalStateException("no WARP service runs with runtime directory " + runtime));
+    }
+
+    private java.util.stream.Stream<ProcessHandle> serviceProcesses() {
         String marker = "-Dwarp.runtime.dir=" + runtime;
-        ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(marker) && c.contains("warp.jar")).orElse(false))
-                .forEach(ProcessHandle::destroy);
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker) && c.contains("warp.jar")).orElse(false));
     }
 }
