@@ -68,7 +68,7 @@ pvh_entry32:
     mov $boot_pml4, %eax
     mov %eax, %cr3
     mov %cr4, %eax
-    or $0x20, %eax          /* PAE */
+    or $0x620, %eax         /* PAE | OSFXSR | OSXMMEXCPT: SSE for programs, as on the 64-bit entry */
     mov %eax, %cr4
     mov $0xC0000080, %ecx
     rdmsr

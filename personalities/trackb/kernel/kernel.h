@@ -73,6 +73,7 @@ struct proc {
     long waitpid_target;
     uint64_t waitpid_status_va;
     int exit_kind, exit_value;
+    uint64_t vector_page;          /* its vector page (fpu.c), 0 until it needs one */
     uint8_t *kstack;
     char name[24];
 };
@@ -148,6 +149,12 @@ void trap_init(void);
 struct frame *trap_dispatch(struct frame *f);
 struct frame *schedule(void);
 void tss_set_rsp0(uint64_t rsp0);
+
+/* fpu.c */
+long fpu_attach(struct proc *p);
+void fpu_switch(struct proc *next);
+void fpu_forget(struct proc *p);
+int fpu_invalid_opcode(struct proc *p, struct frame *f);
 
 /* lapic.c */
 #define VEC_TIMER 32

@@ -244,6 +244,7 @@ long proc_spawn(struct proc *parent, const struct warp_spawn *s, const void *arg
     p->cpu_limit_tsc = limit_tsc(p->cpu_limit_ms);
     p->state = P_BLOCKED;   /* not runnable until complete (and on no queue) */
     err = build_process(p, img, ph, nph, entry, args, args_len, &info_pa);
+    if (!err) err = fpu_attach(p);
     if (!err && (stdio_pde & PTE_PS)) {
         err = region_add(p, WARP_STDIO_VA, 0, 1);
         if (!err) as_map_huge(p, WARP_STDIO_VA, stdio_pde | PTE_BORROWED);
@@ -335,6 +336,7 @@ void proc_end(struct proc *p, int kind, int value, const char *message) {
         if (host) proc_wake(host);
     }
     as_destroy(p);
+    fpu_forget(p);
     p->state = P_ZOMBIE;
     struct proc *parent = proc_find(p->ppid);
     if (parent && parent->state == P_WAITCHILD &&

@@ -185,6 +185,7 @@ struct frame *schedule(void) {
         write_cr3(next->cr3);
         tss.rsp0 = (uint64_t)(uintptr_t)(next->kstack + KSTACK_SIZE);
     }
+    fpu_switch(next);
     return next->frame;
 }
 
@@ -458,6 +459,7 @@ struct frame *trap_dispatch(struct frame *f) {
         break;
     case 6:
         if (from_user && is_int80(current, f->rip)) { f->rip += 2; syscall(current, f); break; }
+        if (from_user && fpu_invalid_opcode(current, f)) break;
         /* fall through */
     default:
         if (!from_user) panic("exception %lu in the idle loop at rip 0x%lx", f->vector, f->rip);

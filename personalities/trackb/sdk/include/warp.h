@@ -21,6 +21,7 @@
 #define WARP_USER_BASE      0x0000008000000000ULL  /* first user address */
 #define WARP_USER_END       0x0000008040000000ULL  /* one past the last user address */
 #define WARP_INFO_VA        (WARP_USER_BASE)              /* process information, read-only, 16 KiB */
+#define WARP_VECTOR_VA      (WARP_USER_BASE + 0x100000)   /* vector page: trampoline and saved x87/SSE state, read-only */
 #define WARP_STDIO_VA       (WARP_USER_BASE + 0x200000)   /* stdio block, 2 MiB region */
 #define WARP_ARCHIVE_VA     (WARP_USER_BASE + 0x400000)   /* image archive header + index, read-only */
 #define WARP_IMAGE_BASE     (WARP_USER_BASE + 0x800000)   /* executables are linked here ... */

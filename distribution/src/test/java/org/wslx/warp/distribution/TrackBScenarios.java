@@ -151,6 +151,15 @@ abstract class TrackBScenarios {
     }
 
     @Test
+    void noProgramSeesAnotherProgramsVectorRegisters() {
+        WarpCli.Result r = tb("vector-secret");
+        assertTrue(r.stdout().contains("vector-peek: looked at"), "the reader ran beside the writer: " + r);
+        assertTrue(r.stdout().contains("saw the secret in 0 lanes"), "the reader never sees the writer's registers: " + r);
+        assertTrue(r.stdout().contains("own xmm registers kept across every switch"), "x87/SSE state is preserved: " + r);
+        assertEquals(0, r.exitCode(), r.toString());
+    }
+
+    @Test
     void aFaultingProgramEndsWithAClearStatusAndTheInstanceKeepsWorking() {
         WarpCli.Result r = tb("crash");
         assertEquals(128 + 11, r.exitCode(), r.toString());
