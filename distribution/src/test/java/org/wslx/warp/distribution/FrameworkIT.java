@@ -5,13 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
-import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
-import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.junitBundles;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import javax.inject.Inject;
 
@@ -58,9 +53,6 @@ import org.wslx.warp.policy.PolicyService;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class FrameworkIT {
-    /** Bundles that need a terminal; the test JVM's stdin belongs to the test runner. */
-    private static final List<String> CONSOLE_BUNDLES = List.of("gogo.jline", "org.jline", "jline-", "console.tccl");
-
     @Inject
     BundleContext context;
 
@@ -70,26 +62,7 @@ public class FrameworkIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        File exportDir = new File(System.getProperty("warp.export.dir", "target/export/warp"));
-        File[] jars = exportDir.listFiles((d, n) -> n.endsWith(".jar"));
-        if (jars == null || jars.length == 0) {
-            throw new IllegalStateException("no bundles in " + exportDir + "; run the package phase first");
-        }
-        Arrays.sort(jars);
-        Path state = Files.createTempDirectory(Path.of("/tmp"), "warp-it-");
-        List<Option> options = new ArrayList<>();
-        for (File jar : jars) {
-            if (CONSOLE_BUNDLES.stream().noneMatch(jar.getName()::contains)) {
-                options.add(bundle(jar.toURI().toString()));
-            }
-        }
-        options.add(junitBundles());
-        options.add(cleanCaches());
-        options.add(frameworkProperty("warp.data.dir").value(state.resolve("data").toString()));
-        options.add(frameworkProperty("warp.runtime.dir").value(state.resolve("run").toString()));
-        options.add(frameworkProperty("warp.service.idleExitSeconds").value("0"));
-        options.add(systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
-        return options.toArray(new Option[0]);
+        return ServiceFramework.options("warp-it-").toArray(new Option[0]);
     }
 
     @Test
@@ -160,7 +133,7 @@ public class FrameworkIT {
         awaitService(Personality.class);
         InstanceInfo running = instances.start("hotswap");
         assertEquals(InstanceState.RUNNING, running.state());
-        long qemuBefore = qemuProcessesFor("hotswap");
+        long qemuBefore = qemuProcessesFor("hotswap").count();
         assertEquals("one QEMU process for the instance", 1, qemuBefore);
 
         // Removing the backend bundle stops the instance cleanly; the service carries on.
@@ -170,7 +143,7 @@ public class FrameworkIT {
         InstanceInfo after = instances.info("hotswap");
         assertEquals(InstanceState.STOPPED, after.state());
         assertTrue(after.reason(), after.reason().contains("backend 'qemu' was removed"));
-        assertEquals("QEMU process gone", 0, qemuProcessesFor("hotswap"));
+        assertEquals("QEMU process gone", 0, qemuProcessesFor("hotswap").count());
         assertFalse(instances.list().isEmpty());
         instances.unregister("hotswap");
 
@@ -186,7 +159,7 @@ public class FrameworkIT {
         assertEquals(InstanceState.RUNNING, instances.start("idle").state());
         InstanceInfo info = awaitState("idle", InstanceState.STOPPED, 30);
         assertTrue(info.reason(), info.reason().startsWith("idle since"));
-        assertEquals(0, qemuProcessesFor("idle"));
+        assertEquals(0, qemuProcessesFor("idle").count());
         instances.unregister("idle");
     }
 
@@ -194,10 +167,8 @@ public class FrameworkIT {
     public void aQemuThatDiesTurnsTheInstanceFailedWithTheConsoleTail() throws Exception {
         instances.importInstance("crash", null, Path.of(System.getProperty("warp.default.image")));
         instances.start("crash");
-        ProcessHandle qemu = ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains("qemu-system") && c.contains("/crash/"))
-                        .orElse(false))
-                .findFirst().orElseThrow(() -> new AssertionError("no QEMU process for instance 'crash'"));
+        ProcessHandle qemu = qemuProcessesFor("crash").findFirst()
+                .orElseThrow(() -> new AssertionError("no QEMU process for instance 'crash'"));
         qemu.destroyForcibly();
         InstanceInfo info = awaitState("crash", InstanceState.FAILED, 30);
         assertTrue(info.reason(), info.reason().startsWith("the machine ended unexpectedly"));
@@ -229,10 +200,9 @@ public class FrameworkIT {
         assertNotNull(type.getSimpleName() + " did not come back", context.getServiceReference(type));
     }
 
-    private static long qemuProcessesFor(String instance) {
+    private static Stream<ProcessHandle> qemuProcessesFor(String instance) {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().map(c -> c.contains("qemu-system") && c.contains("/" + instance + "/"))
-                        .orElse(false))
-                .count();
+                        .orElse(false));
     }
 }

@@ -67,7 +67,7 @@ public class GuestProtocolErrorsIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        return new FrameworkIT().config();
+        return ServiceFramework.options("warp-it-").toArray(new Option[0]);
     }
 
     @Before

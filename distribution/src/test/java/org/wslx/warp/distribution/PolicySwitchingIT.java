@@ -65,7 +65,7 @@ public class PolicySwitchingIT {
 
     @Configuration
     public Option[] config() throws Exception {
-        return new FrameworkIT().config();
+        return ServiceFramework.options("warp-it-").toArray(new Option[0]);
     }
 
     @Test
