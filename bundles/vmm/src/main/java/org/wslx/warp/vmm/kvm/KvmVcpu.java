@@ -1,6 +1,5 @@
 package org.wslx.warp.vmm.kvm;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
@@ -66,28 +65,17 @@ public final class KvmVcpu implements AutoCloseable {
     public Regs getRegs() {
         synchronized (state) {
             loadStagedRegs();
-            ByteBuffer b = state.view();
             stateCall(KvmConstants.KVM_GET_REGS, "KVM_GET_REGS");
-            return new Regs().rax(b.getLong(0)).rbx(b.getLong(8)).rcx(b.getLong(16)).rdx(b.getLong(24))
-                    .rsi(b.getLong(32)).rdi(b.getLong(40)).rsp(b.getLong(48)).rbp(b.getLong(56))
-                    .r8(b.getLong(64)).r9(b.getLong(72)).r10(b.getLong(80)).r11(b.getLong(88))
-                    .r12(b.getLong(96)).r13(b.getLong(104)).r14(b.getLong(112)).r15(b.getLong(120))
-                    .rip(b.getLong(128)).rflags(b.getLong(136));
+            return RegsCodec.decode(state.view());
         }
     }
 
-    /** {@code struct kvm_regs}: rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp, r8-r15, rip, rflags, 8 bytes each. */
     public void setRegs(Regs regs) {
         synchronized (state) {
             if (entry != null) {
                 entry.dropRegs();
             }
-            ByteBuffer b = state.view();
-            b.putLong(0, regs.rax()).putLong(8, regs.rbx()).putLong(16, regs.rcx()).putLong(24, regs.rdx())
-                    .putLong(32, regs.rsi()).putLong(40, regs.rdi()).putLong(48, regs.rsp()).putLong(56, regs.rbp())
-                    .putLong(64, regs.r8()).putLong(72, regs.r9()).putLong(80, regs.r10()).putLong(88, regs.r11())
-                    .putLong(96, regs.r12()).putLong(104, regs.r13()).putLong(112, regs.r14()).putLong(120, regs.r15())
-                    .putLong(128, regs.rip()).putLong(136, regs.rflags());
+            RegsCodec.encode(regs, state.view());
             stateCall(KvmConstants.KVM_SET_REGS, "KVM_SET_REGS");
         }
     }
@@ -193,7 +181,7 @@ public final class KvmVcpu implements AutoCloseable {
         try {
             state.ioctl(fd(), request, name);
         } catch (NativeException e) {
-            throw new KvmException("vCPU " + id + ": " + e.getMessage(), e.errno(), e);
+            throw failed(e);
         }
     }
 
@@ -210,7 +198,7 @@ public final class KvmVcpu implements AutoCloseable {
                 xsaveHeld = null;
                 buffer.load(fd());
             } catch (NativeException e) {
-                throw new KvmException("vCPU " + id + ": " + e.getMessage(), e.errno(), e);
+                throw failed(e);
             }
             return new XsaveState(buffer.read());
         }
@@ -234,7 +222,7 @@ public final class KvmVcpu implements AutoCloseable {
             try {
                 buffer.store(fd());
             } catch (NativeException e) {
-                throw new KvmException("vCPU " + id + ": " + e.getMessage(), e.errno(), e);
+                throw failed(e);
             }
         }
     }
@@ -260,7 +248,7 @@ public final class KvmVcpu implements AutoCloseable {
         try {
             KvmCalls.setCpuid(fd(), raw);
         } catch (NativeException e) {
-            throw new KvmException("vCPU " + id + ": " + e.getMessage(), e.errno(), e);
+            throw failed(e);
         }
     }
 
@@ -280,7 +268,7 @@ public final class KvmVcpu implements AutoCloseable {
             try {
                 exited = KvmCalls.run(fd);
             } catch (NativeException e) {
-                throw new KvmException("vCPU " + id + ": " + e.getMessage(), e.errno(), e);
+                throw failed(e);
             }
             pendingInOffset = -1;
             if (!exited) {
@@ -393,8 +381,10 @@ public final class KvmVcpu implements AutoCloseable {
         return data;
     }
 
-
-
+    /** A failed native call as this vCPU's exception, naming the vCPU. */
+    private KvmException failed(NativeException e) {
+        return new KvmException("vCPU " + id + ": " + e.getMessage(), e.errno(), e);
+    }
 
     private int fd() {
         checkOpen();

@@ -7,10 +7,35 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 import org.wslx.warp.vmm.kvm.bindings.KvmFpu;
+import org.wslx.warp.vmm.kvm.bindings.KvmRegs;
 import org.wslx.warp.vmm.kvm.bindings.KvmSregs;
 
 /** The offset-based codecs against the JNA structures that mirror the C declarations field by field. */
 class RegisterCodecTest {
+    @Test
+    void regsEncodeToTheBytesOfTheJnaStructure() {
+        Regs regs = new Regs().rax(1).rbx(2).rcx(3).rdx(4).rsi(5).rdi(6).rsp(7).rbp(8).r8(9).r9(10).r10(11).r11(12)
+                .r12(13).r13(14).r14(15).r15(0x8000_0000_0000_0010L).rip(0x200000).rflags(0x202);
+        ByteBuffer encoded = ByteBuffer.allocate(RegsCodec.SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        RegsCodec.encode(regs, encoded);
+
+        KvmRegs reference = new KvmRegs();
+        assertEquals(KvmRegs.SIZE, RegsCodec.SIZE);
+        reference.getPointer().write(0, encoded.array(), 0, RegsCodec.SIZE);
+        reference.read();
+        assertEquals(1, reference.rax);
+        assertEquals(8, reference.rbp);
+        assertEquals(9, reference.r8);
+        assertEquals(0x8000_0000_0000_0010L, reference.r15);
+        assertEquals(0x200000, reference.rip);
+        assertEquals(0x202, reference.rflags);
+
+        Regs decoded = RegsCodec.decode(ByteBuffer.wrap(encoded.array()).order(ByteOrder.LITTLE_ENDIAN));
+        ByteBuffer again = ByteBuffer.allocate(RegsCodec.SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        RegsCodec.encode(decoded, again);
+        assertArrayEquals(encoded.array(), again.array());
+    }
+
     @Test
     void sregsEncodeToTheBytesOfTheJnaStructure() {
         Sregs sregs = new Sregs()
