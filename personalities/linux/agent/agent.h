@@ -45,6 +45,9 @@ struct buf {
     size_t len, cap, off; /* off: bytes already consumed from the front */
 };
 void buf_append(struct buf *b, const void *p, size_t n);
+/* Room for n more bytes at the end, returned; buf_commit then adds the bytes written there. */
+uint8_t *buf_reserve(struct buf *b, size_t n);
+void buf_commit(struct buf *b, size_t n);
 void buf_consume(struct buf *b, size_t n);
 size_t buf_pending(const struct buf *b);
 void buf_free(struct buf *b);
@@ -65,13 +68,16 @@ char *rd_str(struct reader *r);
 char **rd_str_list(struct reader *r);
 void free_str_list(char **list);
 
+/* Little-endian into memory the caller owns. */
+void store_u32(uint8_t *at, uint32_t v);
 void put_u8(struct buf *b, uint8_t v);
 void put_u16(struct buf *b, uint16_t v);
 void put_u32(struct buf *b, uint32_t v);
 void put_u64(struct buf *b, uint64_t v);
 void put_bytes(struct buf *b, const void *p, uint32_t n);
 void put_str(struct buf *b, const char *s);
-void put_header(struct buf *out, uint32_t length, uint16_t type, uint8_t channel, uint8_t flags, uint32_t stream);
+void encode_header(uint8_t at[FRAME_HEADER], uint32_t length, uint16_t type, uint8_t channel, uint8_t flags,
+                   uint32_t stream);
 
 /* ---- boot.c: turning the initramfs into the guest's root ---- */
 void boot_mount_kernel_filesystems(void);
@@ -136,8 +142,16 @@ struct session {
     const uint8_t *secret;
     size_t secret_len;
 };
-void session_send(struct session *s, uint16_t type, uint8_t channel, uint8_t flags, uint32_t stream,
-                  const struct buf *payload);
+/* Queues a frame without payload. */
+void session_send(struct session *s, uint16_t type, uint8_t channel, uint8_t flags, uint32_t stream);
+/* Frames with a payload are built in place in the output queue: session_begin queues the header
+ * (channel 0, no flags) and returns where the frame starts, the put_* calls on &s->out add the
+ * payload, and session_end fills in its length. No frame is built twice or copied. */
+size_t session_begin(struct session *s, uint16_t type, uint32_t stream);
+void session_end(struct session *s, size_t start);
+/* Reads at most 'max' bytes from fd straight into the output queue as one DATA frame on 'channel';
+ * returns what read() returned, and queues nothing unless that is above 0. */
+ssize_t session_send_read(struct session *s, uint8_t channel, uint32_t stream, int fd, size_t max);
 void session_send_error(struct session *s, uint32_t stream, uint16_t code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Reports a protocol error (ERROR code 1) and marks the session for closing. */

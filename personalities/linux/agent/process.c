@@ -34,17 +34,16 @@ int process_stream_known(struct session *s, uint32_t stream)
 
 static void send_fin(struct session *s, uint32_t stream, uint8_t channel)
 {
-    session_send(s, T_DATA, channel, FLAG_FIN, stream, NULL);
+    session_send(s, T_DATA, channel, FLAG_FIN, stream);
 }
 
 static void send_exit(struct session *s, uint32_t stream, uint8_t kind, int32_t value, const char *message)
 {
-    struct buf b = { 0 };
-    put_u8(&b, kind);
-    put_u32(&b, (uint32_t)value);
-    put_str(&b, message);
-    session_send(s, T_EXIT, 0, 0, stream, &b);
-    buf_free(&b);
+    size_t frame = session_begin(s, T_EXIT, stream);
+    put_u8(&s->out, kind);
+    put_u32(&s->out, (uint32_t)value);
+    put_str(&s->out, message);
+    session_end(s, frame);
 }
 
 static void close_fd(int *fd)
@@ -107,10 +106,9 @@ void process_start(struct session *s, struct exec_request *req)
     p->next = s->processes;
     s->processes = p;
     s->process_count++;
-    struct buf b = { 0 };
-    put_u32(&b, (uint32_t)p->pid);
-    session_send(s, T_STARTED, 0, 0, p->stream, &b);
-    buf_free(&b);
+    size_t frame = session_begin(s, T_STARTED, p->stream);
+    put_u32(&s->out, (uint32_t)p->pid);
+    session_end(s, frame);
     if (p->pty) /* the terminal carries everything on stdout; stderr has nothing to say */
         send_fin(s, p->stream, 2);
 }
@@ -120,10 +118,9 @@ static void grant_stdin(struct session *s, struct process *p, size_t consumed)
     p->stdin_consumed += consumed;
     /* Batched: one WINDOW per half window consumed keeps the host streaming without chatter. */
     if (p->stdin_consumed >= INITIAL_WINDOW / 2) {
-        struct buf b = { 0 };
-        put_u32(&b, p->stdin_consumed);
-        session_send(s, T_WINDOW, 0, 0, p->stream, &b);
-        buf_free(&b);
+        size_t frame = session_begin(s, T_WINDOW, p->stream);
+        put_u32(&s->out, p->stdin_consumed);
+        session_end(s, frame);
         p->stdin_credit += p->stdin_consumed;
         p->stdin_consumed = 0;
     }
@@ -293,15 +290,12 @@ static void pump_output(struct session *s, struct process *p, uint8_t channel)
 {
     int *fd = channel == 1 ? &p->out_fd : &p->err_fd;
     uint32_t *window = channel == 1 ? &p->out_window : &p->err_window;
-    static uint8_t chunk[MAX_PAYLOAD];
-    size_t want = *window < sizeof chunk ? *window : sizeof chunk;
+    size_t want = *window < MAX_PAYLOAD ? *window : MAX_PAYLOAD;
     if (*fd < 0 || want == 0)
         return;
-    ssize_t n = read(*fd, chunk, want);
+    ssize_t n = session_send_read(s, channel, p->stream, *fd, want);
     if (n > 0) {
         *window -= (uint32_t)n;
-        struct buf b = { .data = chunk, .len = (size_t)n, .cap = sizeof chunk };
-        session_send(s, T_DATA, channel, 0, p->stream, &b);
         return;
     }
     if (n < 0 && (errno == EAGAIN || errno == EINTR))

@@ -17,24 +17,45 @@
 
 #include "agent.h"
 
-void session_send(struct session *s, uint16_t type, uint8_t channel, uint8_t flags, uint32_t stream,
-                  const struct buf *payload)
+void session_send(struct session *s, uint16_t type, uint8_t channel, uint8_t flags, uint32_t stream)
 {
-    size_t n = payload ? buf_pending(payload) : 0;
-    put_header(&s->out, (uint32_t)n, type, channel, flags, stream);
-    if (n)
-        buf_append(&s->out, payload->data + payload->off, n);
+    encode_header(buf_reserve(&s->out, FRAME_HEADER), 0, type, channel, flags, stream);
+    buf_commit(&s->out, FRAME_HEADER);
+}
+
+/* The start is counted from the queue's front, not its storage: growing the queue may move
+ * its bytes (compaction, realloc), and nothing is consumed while a frame is being built. */
+size_t session_begin(struct session *s, uint16_t type, uint32_t stream)
+{
+    size_t start = buf_pending(&s->out);
+    session_send(s, type, 0, 0, stream);
+    return start;
+}
+
+void session_end(struct session *s, size_t start)
+{
+    store_u32(s->out.data + s->out.off + start, (uint32_t)(buf_pending(&s->out) - start - FRAME_HEADER));
+}
+
+ssize_t session_send_read(struct session *s, uint8_t channel, uint32_t stream, int fd, size_t max)
+{
+    uint8_t *frame = buf_reserve(&s->out, FRAME_HEADER + max);
+    ssize_t n = read(fd, frame + FRAME_HEADER, max);
+    if (n > 0) {
+        encode_header(frame, (uint32_t)n, T_DATA, channel, 0, stream);
+        buf_commit(&s->out, FRAME_HEADER + (size_t)n);
+    }
+    return n;
 }
 
 static void send_error_v(struct session *s, uint32_t stream, uint16_t code, const char *fmt, va_list ap)
 {
     char message[512];
     vsnprintf(message, sizeof message, fmt, ap);
-    struct buf b = { 0 };
-    put_u16(&b, code);
-    put_str(&b, message);
-    session_send(s, T_ERROR, 0, 0, stream, &b);
-    buf_free(&b);
+    size_t frame = session_begin(s, T_ERROR, stream);
+    put_u16(&s->out, code);
+    put_str(&s->out, message);
+    session_end(s, frame);
 }
 
 void session_send_error(struct session *s, uint32_t stream, uint16_t code, const char *fmt, ...)
@@ -81,14 +102,13 @@ static int flush_output(struct session *s, int wait_ms)
 
 static void send_hello(struct session *s)
 {
-    struct buf b = { 0 };
-    put_u16(&b, PROTOCOL_MAJOR);
-    put_u16(&b, PROTOCOL_MINOR);
-    put_u32(&b, AGENT_CAPABILITIES);
-    put_bytes(&b, s->secret, (uint32_t)s->secret_len);
-    put_str(&b, AGENT_NAME);
-    session_send(s, T_HELLO, 0, 0, 0, &b);
-    buf_free(&b);
+    size_t frame = session_begin(s, T_HELLO, 0);
+    put_u16(&s->out, PROTOCOL_MAJOR);
+    put_u16(&s->out, PROTOCOL_MINOR);
+    put_u32(&s->out, AGENT_CAPABILITIES);
+    put_bytes(&s->out, s->secret, (uint32_t)s->secret_len);
+    put_str(&s->out, AGENT_NAME);
+    session_end(s, frame);
 }
 
 /* Splits mount options into MS_* flags and the filesystem-specific rest. */
@@ -180,7 +200,7 @@ static void handle_config(struct session *s, struct reader *r)
             apply_mount(s, src, target, type, options);
         free(src), free(target), free(type), free(options);
     }
-    session_send(s, T_READY, 0, 0, 0, NULL);
+    session_send(s, T_READY, 0, 0, 0);
     s->state = S_READY;
 }
 
@@ -228,7 +248,7 @@ static void shutdown_guest(struct session *s)
     }
     sync();
     unmount_all();
-    session_send(s, T_SHUTDOWN_ACK, 0, 0, 0, NULL);
+    session_send(s, T_SHUTDOWN_ACK, 0, 0, 0);
     flush_output(s, 2000);
     /* The port write returns when the frame is in the virtqueue; give the VMM a moment to pass it on. */
     usleep(100000);
@@ -352,10 +372,9 @@ static void handle_frame(struct session *s, uint16_t type, uint8_t channel, uint
             session_protocol_error(s, "PING payload is shorter than 8 bytes");
             return;
         }
-        struct buf b = { 0 };
-        put_u64(&b, token);
-        session_send(s, T_PONG, 0, 0, 0, &b);
-        buf_free(&b);
+        size_t frame = session_begin(s, T_PONG, 0);
+        put_u64(&s->out, token);
+        session_end(s, frame);
     } else if (type == T_SHUTDOWN) {
         shutdown_guest(s);
     }
@@ -391,11 +410,11 @@ static void handle_input(struct session *s)
 
 static int read_input(struct session *s)
 {
-    uint8_t chunk[FRAME_HEADER + MAX_PAYLOAD];
+    const size_t chunk = FRAME_HEADER + MAX_PAYLOAD;
     for (;;) {
-        ssize_t n = read(s->fd, chunk, sizeof chunk);
+        ssize_t n = read(s->fd, buf_reserve(&s->in, chunk), chunk);
         if (n > 0) {
-            buf_append(&s->in, chunk, (size_t)n);
+            buf_commit(&s->in, (size_t)n);
             continue;
         }
         if (n < 0 && errno == EINTR)

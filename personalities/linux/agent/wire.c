@@ -7,6 +7,12 @@
 
 void buf_append(struct buf *b, const void *p, size_t n)
 {
+    memcpy(buf_reserve(b, n), p, n);
+    b->len += n;
+}
+
+uint8_t *buf_reserve(struct buf *b, size_t n)
+{
     if (b->off > 0 && b->off == b->len) {
         b->off = b->len = 0;
     }
@@ -30,7 +36,11 @@ void buf_append(struct buf *b, const void *p, size_t n)
             b->cap = cap;
         }
     }
-    memcpy(b->data + b->len, p, n);
+    return b->data + b->len;
+}
+
+void buf_commit(struct buf *b, size_t n)
+{
     b->len += n;
 }
 
@@ -164,11 +174,21 @@ void put_str(struct buf *b, const char *s)
     put_bytes(b, s, (uint32_t)strlen(s));
 }
 
-void put_header(struct buf *out, uint32_t length, uint16_t type, uint8_t channel, uint8_t flags, uint32_t stream)
+void store_u32(uint8_t *at, uint32_t v)
 {
-    put_u32(out, length);
-    put_u16(out, type);
-    put_u8(out, channel);
-    put_u8(out, flags);
-    put_u32(out, stream);
+    at[0] = (uint8_t)v;
+    at[1] = (uint8_t)(v >> 8);
+    at[2] = (uint8_t)(v >> 16);
+    at[3] = (uint8_t)(v >> 24);
+}
+
+void encode_header(uint8_t at[FRAME_HEADER], uint32_t length, uint16_t type, uint8_t channel, uint8_t flags,
+                   uint32_t stream)
+{
+    store_u32(at, length);
+    at[4] = (uint8_t)type;
+    at[5] = (uint8_t)(type >> 8);
+    at[6] = channel;
+    at[7] = flags;
+    store_u32(at + 8, stream);
 }
