@@ -62,7 +62,7 @@ public class LinuxBootProtocol implements MemoryLoadingBootMethod {
 
     @Override
     public EntryState load(BootPayload payload, GuestMemoryTarget memory, GuestLayout layout) throws BootException {
-        readHead(payload.kernel());
+        requireRegularFile(payload.kernel());
         return new LinuxKernelLoader(payload.kernel(), memory, layout).load(payload);
     }
 
@@ -83,13 +83,18 @@ public class LinuxBootProtocol implements MemoryLoadingBootMethod {
         return new KernelDescription(NAME, "ELF64 vmlinux", version, details);
     }
 
-    private static ByteBuffer readHead(Path kernel) throws BootException {
+    /** The loader maps the whole file itself; this only turns a missing file into a sentence. */
+    private static void requireRegularFile(Path kernel) throws BootException {
         if (!Files.exists(kernel)) {
             throw new BootException("kernel '" + kernel + "': file does not exist");
         }
         if (!Files.isRegularFile(kernel)) {
             throw new BootException("kernel '" + kernel + "': not a regular file");
         }
+    }
+
+    private static ByteBuffer readHead(Path kernel) throws BootException {
+        requireRegularFile(kernel);
         try (InputStream in = Files.newInputStream(kernel)) {
             return ByteBuffer.wrap(in.readNBytes(PROBE_LENGTH));
         } catch (IOException e) {
