@@ -30,6 +30,19 @@ class SamplesTest {
     }
 
     @Test
+    void percentilesComeFromTheSortedRounds() {
+        Samples s = of(10, 1, 9, 2, 8, 3, 7, 4, 6, 5);
+        assertEquals(6_000_000, s.percentileNanos(50));
+        assertEquals(10_000_000, s.percentileNanos(90));
+        assertEquals(1_000_000, s.percentileNanos(0));
+        assertEquals(10_000_000, s.percentileNanos(100));
+        assertEquals(5_500_000, s.medianNanos(), 1e-9);
+        assertThrows(IllegalArgumentException.class, () -> s.percentileNanos(101));
+        IllegalStateException empty = assertThrows(IllegalStateException.class, () -> new Samples("warm").percentileNanos(90));
+        assertEquals("samples 'warm': no round was measured", empty.getMessage());
+    }
+
+    @Test
     void anOutlierMovesTheMaximumButNotTheMedian() {
         assertEquals(of(10, 11, 12).medianMillis(), of(10, 11, 12_000).medianMillis(), 1e-9);
     }

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.wslx.warp.bench.Samples;
+
 /**
  * The C floor: kvm_sandbox_peer.c, compiled with gcc at run time, doing the same ioctls on the same
  * machine image file. It times each iteration itself, so process start-up is not counted.
@@ -33,7 +35,7 @@ final class NativePeer {
 
     /** Runs {@code iterations} in one process; returns the per-iteration times and the last output (hex). */
     Result run(String mode, int iterations, String function) throws IOException, InterruptedException {
-        Timings timings = new Timings();
+        Samples timings = new Samples("C peer, " + mode);
         String output = null;
         for (String line : run(List.of(binary.toString(), machineImage.toString(), mode, Integer.toString(iterations),
                 function, input.toString()))) {
@@ -46,7 +48,7 @@ final class NativePeer {
         return new Result(timings, output);
     }
 
-    record Result(Timings timings, String outputHex) {
+    record Result(Samples timings, String outputHex) {
     }
 
     private static List<String> run(List<String> command) throws IOException, InterruptedException {

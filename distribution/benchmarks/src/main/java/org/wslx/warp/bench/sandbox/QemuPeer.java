@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.wslx.warp.bench.Samples;
+
 import org.wslx.warp.sandbox.kvm.layout.LongModeEntry;
 import org.wslx.warp.sandbox.kvm.layout.MachineImage;
 import org.wslx.warp.sandbox.kvm.layout.MemoryChunk;
@@ -77,8 +79,8 @@ final class QemuPeer {
     }
 
     /** Spawns QEMU once per sample; fails if the guest did not report the expected result length. */
-    Timings run(int rounds) throws IOException, InterruptedException {
-        Timings timings = new Timings();
+    Samples run(int rounds) throws IOException, InterruptedException {
+        Samples timings = new Samples("QEMU spawn");
         for (int i = 0; i < rounds; i++) {
             long start = System.nanoTime();
             Process process = new ProcessBuilder(command).redirectErrorStream(true)

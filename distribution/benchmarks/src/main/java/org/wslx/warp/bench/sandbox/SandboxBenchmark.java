@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
+import org.wslx.warp.bench.Samples;
 import org.wslx.warp.sandbox.CallLimits;
 import org.wslx.warp.sandbox.PoolConfig;
 import org.wslx.warp.sandbox.Sandbox;
@@ -100,8 +101,8 @@ public final class SandboxBenchmark {
             Path inputFile = Files.write(work.resolve("input.bin"), input);
             Path sources = project.resolve("distribution/benchmarks/sandbox");
 
-            Timings warpCold = warpCold(service, image, input, expected);
-            Timings warpWarm = warpWarm(service, image, input, expected);
+            Samples warpCold = warpCold(service, image, input, expected);
+            Samples warpWarm = warpWarm(service, image, input, expected);
 
             NativePeer c = NativePeer.compile(sources.resolve("kvm_sandbox_peer.c"), work, machineFile, inputFile);
             NativePeer.Result cCold = c.run("cold", coldRounds, FUNCTION);
@@ -109,7 +110,7 @@ public final class SandboxBenchmark {
             check("C peer", HexFormat.of().formatHex(expected), cCold.outputHex());
             check("C peer", HexFormat.of().formatHex(expected), cWarm.outputHex());
 
-            Timings qemu = null;
+            Samples qemu = null;
             String qemuNote;
             try {
                 QemuPeer peer = QemuPeer.build(sources, work, machine, FUNCTION, input, expected.length);
@@ -125,9 +126,9 @@ public final class SandboxBenchmark {
         }
     }
 
-    private Timings warpCold(KvmSandboxService service, SandboxImage image, byte[] input, byte[] expected)
+    private Samples warpCold(KvmSandboxService service, SandboxImage image, byte[] input, byte[] expected)
             throws SandboxException {
-        Timings timings = new Timings();
+        Samples timings = new Samples("WARP create, call, destroy");
         for (int i = 0; i < coldRounds + coldRounds / 10; i++) {
             long start = System.nanoTime();
             byte[] output;
@@ -143,9 +144,9 @@ public final class SandboxBenchmark {
         return timings;
     }
 
-    private Timings warpWarm(KvmSandboxService service, SandboxImage image, byte[] input, byte[] expected)
+    private Samples warpWarm(KvmSandboxService service, SandboxImage image, byte[] input, byte[] expected)
             throws SandboxException {
-        Timings timings = new Timings();
+        Samples timings = new Samples("WARP warm call");
         SandboxPool pool = service.pool(image, new PoolConfig(1, 1, SandboxConfig.defaults()));
         CallLimits limits = CallLimits.of(Duration.ofSeconds(1));
         for (int i = 0; i < warmRounds + warmRounds / 10; i++) {
@@ -210,17 +211,17 @@ public final class SandboxBenchmark {
         return runtime.totalMemory() - runtime.freeMemory();
     }
 
-    private String tables(Timings warpCold, Timings warpWarm, Timings cCold, Timings cWarm, Timings qemu,
+    private String tables(Samples warpCold, Samples warpWarm, Samples cCold, Samples cWarm, Samples qemu,
             String qemuNote) {
         StringBuilder out = new StringBuilder();
         out.append("### Function sandboxes (`sum` of 64 bytes, 4 MiB guest)\n\n");
         out.append("| case | WARP median (p90) | C, same ioctls | QEMU spawn, TCG | WARP / C | QEMU / WARP |\n");
         out.append("|---|---|---|---|---|---|\n");
-        double qemuMedian = qemu == null ? 0 : qemu.medianMicros();
+        double qemuMedian = qemu == null ? 0 : micros(qemu.medianNanos());
         row(out, "create → call → destroy", warpCold, cCold, qemuMedian);
         row(out, "warm call from the pool", warpWarm, cWarm, qemuMedian);
-        out.append("\nRounds: ").append(warpCold.count()).append(" cold, ").append(warpWarm.count())
-                .append(" warm, ").append(qemu == null ? 0 : qemu.count()).append(" QEMU. ");
+        out.append("\nRounds: ").append(warpCold.rounds()).append(" cold, ").append(warpWarm.rounds())
+                .append(" warm, ").append(qemu == null ? 0 : qemu.rounds()).append(" QEMU. ");
         out.append("The C peer reads the machine image WARP lays out and times each iteration itself; its warm call ")
                 .append("resets memory with MADV_DONTNEED on a private mapping of a memfd snapshot and loads the clean ")
                 .append("FPU/vector state with KVM_SET_XSAVE, and every call enters with the general and the clean ")
@@ -232,12 +233,27 @@ public final class SandboxBenchmark {
         return out.toString();
     }
 
-    private static void row(StringBuilder out, String name, Timings warp, Timings c, double qemu) {
-        out.append("| ").append(name).append(" | ").append(Timings.micros(warp.medianMicros())).append(" (")
-                .append(Timings.micros(warp.p90Micros())).append(") | ").append(Timings.micros(c.medianMicros()))
-                .append(" | ").append(qemu > 0 ? Timings.micros(qemu) : "-").append(" | ")
-                .append(Timings.ratio(warp.medianMicros(), c.medianMicros())).append(" | ")
-                .append(qemu > 0 ? Timings.ratio(qemu, warp.medianMicros()) : "-").append(" |\n");
+    private static void row(StringBuilder out, String name, Samples warp, Samples c, double qemu) {
+        double warpMedian = micros(warp.medianNanos());
+        double cMedian = micros(c.medianNanos());
+        out.append("| ").append(name).append(" | ").append(microsText(warpMedian)).append(" (")
+                .append(microsText(micros(warp.percentileNanos(90)))).append(") | ").append(microsText(cMedian))
+                .append(" | ").append(qemu > 0 ? microsText(qemu) : "-").append(" | ")
+                .append(ratioText(warpMedian, cMedian)).append(" | ")
+                .append(qemu > 0 ? ratioText(qemu, warpMedian) : "-").append(" |\n");
+    }
+
+    private static double micros(double nanos) {
+        return nanos / 1000.0;
+    }
+
+    private static String microsText(double value) {
+        return value >= 10_000 ? String.format(Locale.ROOT, "%.1f ms", value / 1000)
+                : String.format(Locale.ROOT, "%.1f µs", value);
+    }
+
+    private static String ratioText(double value, double peer) {
+        return peer > 0 ? String.format(Locale.ROOT, "%.2f×", Samples.ratio(value, peer)) : "-";
     }
 
     private static void check(String who, String expected, String actual) {

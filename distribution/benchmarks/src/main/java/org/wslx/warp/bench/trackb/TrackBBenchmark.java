@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.wslx.warp.bench.Samples;
 import org.wslx.warp.personality.trackb.ImagePacker;
 
 /**
@@ -65,7 +66,7 @@ public final class TrackBBenchmark {
             for (String instance : List.copyOf(instances)) {
                 try {
                     service.linkOk("-d", instance, "--", "hello"); // first boot: files into the page cache
-                    boots.put(instance, new BootSamples());
+                    boots.put(instance, new BootSamples(instance));
                 } catch (IllegalStateException e) {
                     if (instance.equals(QEMU)) {
                         throw e;
@@ -81,13 +82,13 @@ public final class TrackBBenchmark {
                     long start = System.nanoTime();
                     service.linkOk("-d", instance, "--", "hello");
                     long cold = System.nanoTime() - start;
-                    List<Long> warm = new ArrayList<>();
+                    Samples warm = new Samples(instance + " warm hello");
                     for (int i = 0; i < warmRuns; i++) {
                         long s = System.nanoTime();
                         service.linkOk("-d", instance, "--", "hello");
                         warm.add(System.nanoTime() - s);
                     }
-                    boots.get(instance).add(cold, median(warm));
+                    boots.get(instance).add(cold, Math.round(warm.medianNanos()));
                 }
             }
             out.append(bootTable(boots, kvm, rounds)).append('\n');
@@ -106,9 +107,15 @@ public final class TrackBBenchmark {
 
     /** One backend's cold runs, warm medians and their difference, per round. */
     private static final class BootSamples {
-        final List<Long> cold = new ArrayList<>();
-        final List<Long> warm = new ArrayList<>();
-        final List<Long> boot = new ArrayList<>();
+        final Samples cold;
+        final Samples warm;
+        final Samples boot;
+
+        BootSamples(String instance) {
+            cold = new Samples(instance + " cold hello");
+            warm = new Samples(instance + " warm hello medians");
+            boot = new Samples(instance + " boot to agent-ready");
+        }
 
         void add(long coldNanos, long warmNanos) {
             cold.add(coldNanos);
@@ -121,18 +128,18 @@ public final class TrackBBenchmark {
         StringBuilder t = new StringBuilder("### Track B: boot to agent-ready, reference kernel (" + rounds + " rounds, medians)\n\n");
         t.append("| backend | cold `hello` ms | warm `hello` ms | boot to agent-ready ms | ratio to QEMU |\n");
         t.append("|---|---:|---:|---:|---:|\n");
-        double qemuBoot = millis(median(boots.get(QEMU).boot));
+        double qemuBoot = boots.get(QEMU).boot.medianMillis();
         for (Map.Entry<String, BootSamples> e : boots.entrySet()) {
             BootSamples s = e.getValue();
-            double boot = millis(median(s.boot));
+            double boot = s.boot.medianMillis();
             t.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %s |%n", e.getKey().equals(QEMU) ? "qemu (microvm, PVH)"
-                    : "kvm (WARP monitor, 64-bit entry)", millis(median(s.cold)), millis(median(s.warm)), boot,
+                    : "kvm (WARP monitor, 64-bit entry)", s.cold.medianMillis(), s.warm.medianMillis(), boot,
                     e.getKey().equals(QEMU) ? "1.00 (peer)" : String.format(Locale.ROOT, "%.3f", boot / qemuBoot)));
         }
         if (!kvm) {
             t.append("\nThe KVM backend was not measured (see below).\n");
         } else {
-            double kvmBoot = millis(median(boots.get(KVM).boot));
+            double kvmBoot = boots.get(KVM).boot.medianMillis();
             t.append(String.format(Locale.ROOT, "%nGoals: ≤ 20 ms — measured %.1f ms: %s; ≤ 0.1× QEMU — measured %.3f×: %s.%n",
                     kvmBoot, kvmBoot <= 20 ? "met" : "MISSED", kvmBoot / qemuBoot, kvmBoot / qemuBoot <= 0.1 ? "met" : "MISSED"));
         }
@@ -163,12 +170,4 @@ public final class TrackBBenchmark {
         }
     }
 
-    static long median(List<Long> values) {
-        List<Long> sorted = values.stream().sorted().toList();
-        return sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2);
-    }
-
-    private static double millis(long nanos) {
-        return nanos / 1e6;
-    }
 }
