@@ -237,13 +237,9 @@ final class KvmMachine implements VirtualMachine, PowerControl {
         if (finish.reason() == FinishReason.STOPPED_BY_HOST) {
             return;
         }
-        String why = switch (finish.reason()) {
-            case SHUTDOWN -> "the guest shut down (a triple fault does this): " + finish.message();
-            case UNSUPPORTED_EXIT -> finish.message();
-            case HALTED -> finish.message();
-            default -> finish.message();
-        };
-        end(false, why);
+        end(false, finish.reason() == FinishReason.SHUTDOWN
+                ? "the guest shut down (a triple fault does this): " + finish.message()
+                : finish.message());
     }
 
     @Override
