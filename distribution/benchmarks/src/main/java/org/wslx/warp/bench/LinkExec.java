@@ -20,9 +20,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * does it (one connection per request, no terminal, stdin at end of file), so a timing holds the
  * service's work and none of a JVM start.
  */
-final class LinkExec {
-    record Result(int exitCode, String stdout, String stderr) {
-        Result requireSuccess(List<String> argv) {
+public final class LinkExec {
+    public record Result(int exitCode, String stdout, String stderr) {
+        public Result requireSuccess(List<String> argv) {
             if (exitCode != 0) {
                 throw new IllegalStateException("wslx " + String.join(" ", argv) + ": exited with " + exitCode
                         + "; stderr: " + stderr.strip() + "; stdout: " + stdout.strip());
@@ -38,7 +38,7 @@ final class LinkExec {
         this.serviceSocket = runtimeDirectory.resolve("service.sock");
     }
 
-    Result run(List<String> argv) throws IOException {
+    public Result run(List<String> argv) throws IOException {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -60,7 +60,7 @@ final class LinkExec {
     }
 
     /** Runs {@code argv} and fails with the service's own words unless it exits with 0. */
-    Result runOk(List<String> argv) throws IOException {
+    public Result runOk(List<String> argv) throws IOException {
         return run(argv).requireSuccess(argv);
     }
 }

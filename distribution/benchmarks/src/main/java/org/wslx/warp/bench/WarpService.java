@@ -12,15 +12,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A private WARP service for the benchmarks: its own data and runtime directories, started through
- * {@code distribution/wslx} (the way a user starts it) and stopped at the end of each phase.
+ * {@code distribution/wslx} (the way a user starts it), driven over its socket with {@link #link()}
+ * and stopped at the end of each phase.
  */
-final class WarpService {
+public final class WarpService {
     private final Path wslx;
     private final Path dataDirectory;
     private final Path runtimeDirectory;
     private final String serviceOptions;
 
-    WarpService(Path wslx, Path dataDirectory, Path runtimeDirectory, String serviceOptions) {
+    public WarpService(Path wslx, Path dataDirectory, Path runtimeDirectory, String serviceOptions) {
         this.wslx = wslx;
         this.dataDirectory = dataDirectory;
         this.runtimeDirectory = runtimeDirectory;
@@ -35,7 +36,7 @@ final class WarpService {
         return runtimeDirectory.resolve("instances").resolve(instance);
     }
 
-    LinkExec link() {
+    public LinkExec link() {
         return new LinkExec(runtimeDirectory);
     }
 
@@ -54,7 +55,7 @@ final class WarpService {
     }
 
     /** Runs wslx (starting the service if none answers) and requires exit code 0. */
-    void wslx(List<String> args, long timeoutSeconds) throws IOException, InterruptedException {
+    public void wslx(List<String> args, long timeoutSeconds) throws IOException, InterruptedException {
         Process process = wslxProcess(args).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -67,7 +68,7 @@ final class WarpService {
     }
 
     /** Stops every instance, then ends this service's JVM, which stays up after --shutdown. */
-    void stop() throws IOException, InterruptedException {
+    public void stop() throws IOException, InterruptedException {
         if (Files.exists(runtimeDirectory.resolve("service.sock"))) {
             try {
                 link().run(List.of("--shutdown"));
@@ -90,7 +91,7 @@ final class WarpService {
     }
 
     /** The java process whose command line names this service's runtime directory and warp.jar. */
-    Optional<ProcessHandle> serviceJvm() {
+    public Optional<ProcessHandle> serviceJvm() {
         String marker = "-Dwarp.runtime.dir=" + runtimeDirectory;
         return ProcessHandle.allProcesses().filter(p -> {
             String line = ProcFiles.commandLine(p.pid());

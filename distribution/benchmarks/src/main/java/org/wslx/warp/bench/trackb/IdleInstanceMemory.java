@@ -3,7 +3,11 @@ package org.wslx.warp.bench.trackb;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+
+import org.wslx.warp.bench.LinkExec;
+import org.wslx.warp.bench.WarpService;
 
 /**
  * Host memory per additional idle micro-VM in the service: Track B instances on WARP's KVM monitor,
@@ -23,17 +27,19 @@ final class IdleInstanceMemory {
     private IdleInstanceMemory() {
     }
 
-    static String measure(TrackBService service, Path image, Path state, int machines) throws IOException, InterruptedException {
-        ProcessHandle pid = service.serviceProcess();
+    static String measure(WarpService service, Path image, Path state, int machines) throws IOException, InterruptedException {
+        ProcessHandle pid = service.serviceJvm().orElseThrow(() -> new IllegalStateException(
+                "no WARP service runs for the idle-memory measurement"));
         for (int i = 0; i < machines; i++) {
             String name = "idle-" + i;
-            TrackBBenchmark.require(service.wslx("--import", name, state.resolve(name).toString(), image.toString()));
-            TrackBBenchmark.require(service.wslx("--manage", name, "--set-backend", "kvm"));
+            service.wslx(List.of("--import", name, state.resolve(name).toString(), image.toString()), TrackBBenchmark.WSLX_TIMEOUT_SECONDS);
+            service.wslx(List.of("--manage", name, "--set-backend", "kvm"), TrackBBenchmark.WSLX_TIMEOUT_SECONDS);
         }
         settle(pid);
         Rss before = rss(pid);
+        LinkExec link = service.link();
         for (int i = 0; i < machines; i++) {
-            service.linkOk("-d", "idle-" + i, "--", "hello");
+            link.runOk(List.of("-d", "idle-" + i, "--", "hello"));
         }
         settle(pid);
         Rss after = rss(pid);

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.wslx.warp.bench.LinkExec;
 import org.wslx.warp.bench.Samples;
+import org.wslx.warp.bench.WarpService;
 import org.wslx.warp.personality.trackb.ImagePacker;
 
 /**
@@ -28,6 +30,7 @@ public final class TrackBBenchmark {
     private static final String QEMU = "tb-qemu";
     private static final String KVM = "tb-kvm";
     private static final int IDLE_MACHINES = 8;
+    static final long WSLX_TIMEOUT_SECONDS = 300;
 
     private TrackBBenchmark() {
     }
@@ -54,18 +57,21 @@ public final class TrackBBenchmark {
         boolean kvm = Files.isReadable(Path.of("/dev/kvm")) && Files.isWritable(Path.of("/dev/kvm"));
         String kvmProblem = kvm ? "" : "/dev/kvm is absent or not usable by this user";
 
-        try (TrackBService service = new TrackBService(project.resolve("distribution/wslx"), state, "")) {
+        WarpService service = new WarpService(project.resolve("distribution/wslx"), state.resolve("data"),
+                state.resolve("run"), "");
+        LinkExec link = service.link();
+        try {
             List<String> instances = new ArrayList<>(List.of(QEMU));
-            require(service.wslx("--import", QEMU, state.resolve(QEMU).toString(), image.toString()));
+            service.wslx(List.of("--import", QEMU, state.resolve(QEMU).toString(), image.toString()), WSLX_TIMEOUT_SECONDS);
             if (kvm) {
-                require(service.wslx("--import", KVM, state.resolve(KVM).toString(), image.toString()));
-                require(service.wslx("--manage", KVM, "--set-backend", "kvm"));
+                service.wslx(List.of("--import", KVM, state.resolve(KVM).toString(), image.toString()), WSLX_TIMEOUT_SECONDS);
+                service.wslx(List.of("--manage", KVM, "--set-backend", "kvm"), WSLX_TIMEOUT_SECONDS);
                 instances.add(KVM);
             }
             Map<String, BootSamples> boots = new LinkedHashMap<>();
             for (String instance : List.copyOf(instances)) {
                 try {
-                    service.linkOk("-d", instance, "--", "hello"); // first boot: files into the page cache
+                    link.runOk(List.of("-d", instance, "--", "hello")); // first boot: files into the page cache
                     boots.put(instance, new BootSamples(instance));
                 } catch (IllegalStateException e) {
                     if (instance.equals(QEMU)) {
@@ -78,14 +84,14 @@ public final class TrackBBenchmark {
             kvm = instances.contains(KVM);
             for (int round = 0; round < rounds; round++) {
                 for (String instance : instances) {
-                    service.linkOk("--terminate", instance);
+                    link.runOk(List.of("--terminate", instance));
                     long start = System.nanoTime();
-                    service.linkOk("-d", instance, "--", "hello");
+                    link.runOk(List.of("-d", instance, "--", "hello"));
                     long cold = System.nanoTime() - start;
                     Samples warm = new Samples(instance + " warm hello");
                     for (int i = 0; i < warmRuns; i++) {
                         long s = System.nanoTime();
-                        service.linkOk("-d", instance, "--", "hello");
+                        link.runOk(List.of("-d", instance, "--", "hello"));
                         warm.add(System.nanoTime() - s);
                     }
                     boots.get(instance).add(cold, Math.round(warm.medianNanos()));
@@ -96,11 +102,13 @@ public final class TrackBBenchmark {
                 out.append("The KVM backend could not boot the samples image: ").append(kvmProblem).append("\n\n");
             }
             for (String instance : instances) {
-                out.append(abiBenchTable(instance, service.linkOk("-d", instance, "--", "abi-bench").stdout())).append('\n');
+                out.append(abiBenchTable(instance, link.runOk(List.of("-d", instance, "--", "abi-bench")).stdout())).append('\n');
             }
             if (kvm) {
                 out.append(IdleInstanceMemory.measure(service, image, state, IDLE_MACHINES));
             }
+        } finally {
+            service.stop();
         }
         return out.toString();
     }
@@ -164,10 +172,5 @@ public final class TrackBBenchmark {
         return t.toString();
     }
 
-    static void require(TrackBService.Result r) {
-        if (r.exitCode() != 0) {
-            throw new IllegalStateException("wslx failed: " + r.stderr().strip());
-        }
-    }
 
 }
