@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
@@ -39,19 +38,10 @@ import org.wslx.warp.sandbox.SandboxService;
 public final class SandboxCommands {
     /** A loaded guest image as the shell shows it. */
     public record ImageEntry(String name, List<String> functions, long loadedBytes, Path source) {
-        @Override
-        public String toString() {
-            return name + ": " + String.join(", ", functions) + " (" + loadedBytes + " bytes loaded from " + source + ")";
-        }
     }
 
     /** One completed call: the output as text when it is UTF-8, always as hex, and the time it took. */
     public record CallOutput(String image, String function, int bytes, String text, String hex, double micros) {
-        @Override
-        public String toString() {
-            return image + " " + function + ": " + bytes + " bytes in " + String.format(Locale.ROOT, "%.1f", micros)
-                    + " µs\n" + (text == null ? "" : "text: " + text + "\n") + "hex:  " + hex;
-        }
     }
 
     private final SandboxService sandboxes;
