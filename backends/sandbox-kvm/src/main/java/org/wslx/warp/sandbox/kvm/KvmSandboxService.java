@@ -22,7 +22,6 @@ import org.wslx.warp.sandbox.SandboxException.Kind;
 import org.wslx.warp.sandbox.SandboxImage;
 import org.wslx.warp.sandbox.SandboxPool;
 import org.wslx.warp.sandbox.SandboxService;
-import org.wslx.warp.sandbox.kvm.layout.MachineImage;
 import org.wslx.warp.vmm.elf.Elf64Image;
 import org.wslx.warp.vmm.elf.Elf64Reader;
 import org.wslx.warp.vmm.elf.ElfFormatException;
@@ -70,10 +69,7 @@ public final class KvmSandboxService implements SandboxService, AutoCloseable {
         } catch (IOException e) {
             throw new SandboxException(Kind.BAD_IMAGE, "guest image '" + name + "': cannot read " + file + ": " + e, e);
         }
-        // Laying it out once with the defaults finds a missing runtime or functions before any VM exists.
-        MachineImage machine = LoadedImage.layOut(elf, SandboxConfig.defaults());
-        LoadedImage image = new LoadedImage(file.toAbsolutePath(), elf, new ArrayList<>(machine.functions().keySet()),
-                machine.loadedBytes());
+        LoadedImage image = LoadedImage.of(file.toAbsolutePath(), elf);
         images.put(image.name(), image);
         return image;
     }

@@ -22,11 +22,20 @@ final class LoadedImage implements SandboxImage {
     private final long loadedBytes;
     private final Map<SandboxConfig, MachineImage> machines = new ConcurrentHashMap<>();
 
-    LoadedImage(Path source, Elf64Image elf, List<String> functions, long loadedBytes) {
+    private LoadedImage(Path source, Elf64Image elf, MachineImage defaultMachine) {
         this.source = source;
         this.elf = elf;
-        this.functions = List.copyOf(functions);
-        this.loadedBytes = loadedBytes;
+        this.functions = List.copyOf(defaultMachine.functions().keySet());
+        this.loadedBytes = defaultMachine.loadedBytes();
+        machines.put(SandboxConfig.defaults(), defaultMachine);
+    }
+
+    /**
+     * Lays the image out once with the default configuration, which finds a missing runtime or functions
+     * before any VM exists; sandboxes with the defaults (the pools' and the shell's) then use that layout.
+     */
+    static LoadedImage of(Path source, Elf64Image elf) throws SandboxException {
+        return new LoadedImage(source, elf, layOut(elf, SandboxConfig.defaults()));
     }
 
     @Override
@@ -49,10 +58,6 @@ final class LoadedImage implements SandboxImage {
         return loadedBytes;
     }
 
-    Elf64Image elf() {
-        return elf;
-    }
-
     /** The image laid out for a configuration; built once per configuration. */
     MachineImage machineFor(SandboxConfig config) throws SandboxException {
         MachineImage machine = machines.get(config);
@@ -63,7 +68,7 @@ final class LoadedImage implements SandboxImage {
         return machine;
     }
 
-    static MachineImage layOut(Elf64Image elf, SandboxConfig config) throws SandboxException {
+    private static MachineImage layOut(Elf64Image elf, SandboxConfig config) throws SandboxException {
         try {
             return MachineImageBuilder.build(elf, SandboxLayout.of(config));
         } catch (ElfFormatException | IllegalArgumentException e) {
