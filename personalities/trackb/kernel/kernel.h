@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "warp.h"
+#include "warp/archive.h"
 
 #define KERNEL_VERSION "0.1.0"
 

@@ -42,30 +42,27 @@ static void parse_cmdline(const char *c) {
 }
 
 /* Checks an archive's header against the bytes available; returns its archiveBytes or 0. */
-static uint64_t archive_check(const uint8_t *a, uint64_t avail) {
-    if (avail < 64 || !starts_with((const char *)a, "WARPOBJS") || *(const uint32_t *)(a + 8) != 1) return 0;
-    uint64_t index_bytes = *(const uint64_t *)(a + 24), bytes = *(const uint64_t *)(a + 32);
-    uint32_t count = *(const uint32_t *)(a + 12);
-    if (count == 0 || count > 4096 || *(const uint64_t *)(a + 16) != 64) return 0;
-    if (bytes > avail || (bytes & (PAGE_SIZE - 1)) || index_bytes > bytes - 64) return 0;
+static uint64_t archive_check(const struct warp_archive_header *h, uint64_t avail) {
+    if (avail < sizeof *h || !starts_with(h->magic, WARP_ARCHIVE_MAGIC) || h->format_version != WARP_ARCHIVE_VERSION) return 0;
+    uint64_t bytes = h->archive_bytes;
+    if (h->object_count == 0 || h->object_count > WARP_ARCHIVE_MAX_OBJECTS || h->index_offset != WARP_ARCHIVE_HEADER_BYTES) return 0;
+    if (bytes > avail || (bytes & (PAGE_SIZE - 1)) || h->index_bytes > bytes - WARP_ARCHIVE_HEADER_BYTES) return 0;
     return bytes;
 }
 
 /* Copies boot/secret out of the boot archive and wipes it there: only the agent gets it. */
 static void take_secret(uint8_t *a, uint64_t bytes) {
-    uint64_t at = 64, end = 64 + *(uint64_t *)(a + 24);
-    uint32_t count = *(uint32_t *)(a + 12);
-    for (uint32_t i = 0; i < count && at + 56 <= end; i++) {
-        uint64_t off = *(uint64_t *)(a + at), len = *(uint64_t *)(a + at + 8);
-        uint16_t nlen = *(uint16_t *)(a + at + 52);
-        if (nlen == 11 && at + 56 + 11 <= end && starts_with((const char *)a + at + 56, "boot/secret") &&
-            off <= bytes && len <= bytes - off && len <= sizeof boot.secret) {
-            kmemcpy(boot.secret, a + off, len);
-            boot.secret_len = (uint32_t)len;
-            kmemset(a + off, 0, len);
+    const struct warp_archive_header *h = (const struct warp_archive_header *)a;
+    const struct warp_archive_entry *e;
+    uint64_t at = WARP_ARCHIVE_HEADER_BYTES;
+    for (uint32_t i = 0; i < h->object_count && (e = warp_archive_next(h, &at)); i++) {
+        if (warp_archive_name_is(h, e, "boot/secret", 11) &&
+            e->offset <= bytes && e->length <= bytes - e->offset && e->length <= sizeof boot.secret) {
+            kmemcpy(boot.secret, a + e->offset, e->length);
+            boot.secret_len = (uint32_t)e->length;
+            kmemset(a + e->offset, 0, e->length);
             return;
         }
-        at += (56 + nlen + 7) & ~7ULL;
     }
 }
 
@@ -77,14 +74,14 @@ static void setup_module(struct hvm_start_info *si) {
     mm_reserve(m->paddr, m->paddr + m->size);
     if (m->paddr & (PAGE_SIZE - 1)) { kputs("warp-kernel: boot module is not page-aligned\n"); return; }
     uint8_t *a = phys_ptr(m->paddr);
-    uint64_t bytes = archive_check(a, m->size);
+    uint64_t bytes = archive_check((const struct warp_archive_header *)a, m->size);
     if (!bytes) { kputs("warp-kernel: boot module is not a valid image archive\n"); return; }
     boot.archive_phys = m->paddr;
     boot.archive_bytes = bytes;
-    uint64_t boot_bytes = archive_check(a + bytes, m->size - bytes);
+    uint64_t boot_bytes = archive_check((const struct warp_archive_header *)(a + bytes), m->size - bytes);
     if (boot_bytes) take_secret(a + bytes, boot_bytes);
     /* one page table maps the header and index read-only into every process */
-    uint64_t pages = (64 + *(uint64_t *)(a + 24) + PAGE_SIZE - 1) / PAGE_SIZE;
+    uint64_t pages = (WARP_ARCHIVE_HEADER_BYTES + ((const struct warp_archive_header *)a)->index_bytes + PAGE_SIZE - 1) / PAGE_SIZE;
     uint64_t pt = page_alloc();
     if (!pt || pages > 512) return;
     for (uint64_t k = 0; k < pages; k++)

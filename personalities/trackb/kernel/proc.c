@@ -205,25 +205,19 @@ static long build_process(struct proc *p, uint64_t img_phys, const struct elf_ph
 
 /* The archive index entry `object` of the image archive: data's physical address and length. */
 static long archive_object(uint32_t object, uint64_t *phys, uint64_t *len) {
-    const uint8_t *a = phys_ptr(boot.archive_phys);
-    if (!boot.archive_phys) return WARP_ENOENT;
-    uint32_t count = *(const uint32_t *)(a + 12);
-    uint64_t at = 64, end = 64 + *(const uint64_t *)(a + 24);
-    if (object >= count) return WARP_ENOENT;
-    for (uint32_t i = 0;; i++) {
-        if (at + 56 > end) return WARP_ENOENT;
-        uint16_t name_len = *(const uint16_t *)(a + at + 52);
-        if (i == object) {
-            uint64_t off = *(const uint64_t *)(a + at), n = *(const uint64_t *)(a + at + 8);
-            uint32_t flags = *(const uint32_t *)(a + at + 48);
-            if (off & (PAGE_SIZE - 1) || off > boot.archive_bytes || n > boot.archive_bytes - off) return WARP_ENOEXEC;
-            if (!(flags & 1)) return WARP_ENOEXEC;
-            *phys = boot.archive_phys + off;
-            *len = n;
-            return 0;
-        }
-        at += (56 + name_len + 7) & ~7ULL;
-    }
+    const struct warp_archive_header *h = phys_ptr(boot.archive_phys);
+    const struct warp_archive_entry *e;
+    uint64_t at = WARP_ARCHIVE_HEADER_BYTES;
+    if (!boot.archive_phys || object >= h->object_count) return WARP_ENOENT;
+    for (uint32_t i = 0; i < object; i++)
+        if (!warp_archive_next(h, &at)) return WARP_ENOENT;
+    if (!(e = warp_archive_next(h, &at))) return WARP_ENOENT;
+    if (e->offset & (PAGE_SIZE - 1) || e->offset > boot.archive_bytes || e->length > boot.archive_bytes - e->offset)
+        return WARP_ENOEXEC;
+    if (!(e->flags & WARP_OBJECT_EXECUTABLE)) return WARP_ENOEXEC;
+    *phys = boot.archive_phys + e->offset;
+    *len = e->length;
+    return 0;
 }
 
 long proc_spawn(struct proc *parent, const struct warp_spawn *s, const void *args, uint64_t args_len) {

@@ -5,6 +5,7 @@
  * warp_wait on the virtqueues' used indices; programs wake it when they fill or drain a ring.
  */
 #include "warp.h"
+#include "warp/archive.h"
 #include "warp/ring.h"
 #include "virtio.h"
 
@@ -184,22 +185,23 @@ static struct warp_stdio_block *slot_for(int i) {
    no directories, so an absolute name is the object without its leading '/' ("/bin/sh" is bin/sh,
    what wslx sends for a command line), with no bin/ added. */
 static long resolve(const char *name, uint32_t n, uint32_t *flags) {
-    const uint8_t *a = (const uint8_t *)WARP_ARCHIVE_VA;
+    const struct warp_archive_header *h = (const struct warp_archive_header *)WARP_ARCHIVE_VA;
+    char bin[4 + 255];
     if (!warp_info()->archive_bytes) return WARP_ENOENT;
     int absolute = n && *name == '/';
     while (n && *name == '/') { name++; n--; }
     for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1 && (absolute || memchr(name, '/', n))) break;
-        uint32_t count = *(const uint32_t *)(a + 12);
-        uint64_t at = 64, end = 64 + *(const uint64_t *)(a + 24);
-        for (uint32_t i = 0; i < count && at + 56 <= end; i++) {
-            uint16_t len = *(const uint16_t *)(a + at + 52);
-            const char *on = (const char *)a + at + 56;
-            int match = pass == 0 ? (len == n && !memcmp(on, name, n))
-                                  : (len == n + 4 && !memcmp(on, "bin/", 4) && !memcmp(on + 4, name, n));
-            if (match) { *flags = *(const uint32_t *)(a + at + 48); return i; }
-            at += (56 + len + 7) & ~7ULL;
+        if (pass == 1) {
+            if (absolute || memchr(name, '/', n) || n > sizeof bin - 4) break;
+            memcpy(bin, "bin/", 4);
+            memcpy(bin + 4, name, n);
+            name = bin;
+            n += 4;
         }
+        const struct warp_archive_entry *e;
+        uint64_t at = WARP_ARCHIVE_HEADER_BYTES;
+        for (uint32_t i = 0; i < h->object_count && (e = warp_archive_next(h, &at)); i++)
+            if (warp_archive_name_is(h, e, name, n)) { *flags = e->flags; return i; }
     }
     return WARP_ENOENT;
 }
@@ -278,7 +280,7 @@ static void on_exec(uint32_t id, const uint8_t *p, uint32_t n) {
     uint32_t flags = 0;
     long obj = resolve(name, nl, &flags);
     if (obj < 0) { never_started(id, 127, argv0, argv0_len, "command not found"); return; }
-    if (!(flags & 1)) { never_started(id, 126, argv0, argv0_len, "not an executable program"); return; }
+    if (!(flags & WARP_OBJECT_EXECUTABLE)) { never_started(id, 126, argv0, argv0_len, "not an executable program"); return; }
     int i = 0;
     while (i < MAX_STREAMS && streams[i].id) i++;
     struct warp_stdio_block *b = i < MAX_STREAMS ? slot_for(i) : 0;

@@ -1,17 +1,15 @@
 /* Finding programs in the image archive (mapped read-only at WARP_ARCHIVE_VA) and starting them. */
 #include "warp.h"
+#include "warp/archive.h"
 
 long warp_find_object(const char *name) {
-    const uint8_t *a = (const uint8_t *)WARP_ARCHIVE_VA;
+    const struct warp_archive_header *h = (const struct warp_archive_header *)WARP_ARCHIVE_VA;
+    const struct warp_archive_entry *e;
     size_t n = strlen(name);
-    if (!warp_info()->archive_bytes || memcmp(a, "WARPOBJS", 8)) return WARP_ENOENT;
-    uint32_t count = *(const uint32_t *)(a + 12);
-    uint64_t at = 64, end = 64 + *(const uint64_t *)(a + 24);
-    for (uint32_t i = 0; i < count && at + 56 <= end; i++) {
-        uint16_t len = *(const uint16_t *)(a + at + 52);
-        if (len == n && at + 56 + len <= end && !memcmp(a + at + 56, name, n)) return i;
-        at += (56 + len + 7) & ~7ULL;
-    }
+    uint64_t at = WARP_ARCHIVE_HEADER_BYTES;
+    if (!warp_info()->archive_bytes || memcmp(h->magic, WARP_ARCHIVE_MAGIC, 8)) return WARP_ENOENT;
+    for (uint32_t i = 0; i < h->object_count && (e = warp_archive_next(h, &at)); i++)
+        if (warp_archive_name_is(h, e, name, n)) return i;
     return WARP_ENOENT;
 }
 
