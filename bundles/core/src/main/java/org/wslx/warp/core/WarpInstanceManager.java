@@ -56,7 +56,6 @@ public class WarpInstanceManager implements InstanceManager {
     static final String DEFAULT_IMAGE_NAME_PROPERTY = "warp.default.image.name";
     static final String BOOT_TIMEOUT_PROPERTY = "warp.boot.timeoutSeconds";
     /** How long a request waits for the framework to finish starting its bundles. */
-    private static final long START_WAIT_SECONDS = 60;
 
     private final Providers providers = new Providers();
     private final ImageRouter images = new ImageRouter(providers);
@@ -76,11 +75,9 @@ public class WarpInstanceManager implements InstanceManager {
     private volatile boolean defaultImageTried;
     private final Runnable policyListener = this::policyChanged;
     private InstancesStopAtExit stopAtExit;
-    private FrameworkStartGate startGate;
 
     @Activate
     void activate(BundleContext context) throws IOException {
-        startGate = new FrameworkStartGate(context);
         directories = new WarpDirectories(WarpPaths.resolve(context::getProperty, System::getenv));
         registry = InstanceRegistry.load(directories.registryFile());
         for (InstanceRecord record : registry.all()) {
@@ -101,7 +98,6 @@ public class WarpInstanceManager implements InstanceManager {
 
     @Deactivate
     void deactivate() {
-        startGate.close();
         stopAtExit.close();
         reaper.close();
         shutdownAll();
@@ -127,7 +123,6 @@ public class WarpInstanceManager implements InstanceManager {
             throw new InstanceException("instance name '" + name + "' is not valid: use 1 to 64 letters, digits, "
                     + "'.', '_' or '-', starting with a letter or digit");
         }
-        startGate.await(START_WAIT_SECONDS);
         synchronized (registry) {
             if (registry.find(name).isPresent()) {
                 throw new InstanceException("instance '" + name + "' is already registered");
@@ -151,7 +146,6 @@ public class WarpInstanceManager implements InstanceManager {
 
     @Override
     public void exportInstance(String name, Path target) throws InstanceException {
-        startGate.await(START_WAIT_SECONDS);
         InstanceRecord record = record(name);
         stopInstance(name, "exporting");
         try {
@@ -163,7 +157,6 @@ public class WarpInstanceManager implements InstanceManager {
 
     @Override
     public void unregister(String name) throws InstanceException {
-        startGate.await(START_WAIT_SECONDS);
         InstanceRecord record = record(name);
         stopInstance(name, "unregistering");
         try {
@@ -263,7 +256,6 @@ public class WarpInstanceManager implements InstanceManager {
     // --- internals --------------------------------------------------------------------------
 
     private Boot running(String name) throws InstanceException {
-        startGate.await(START_WAIT_SECONDS);
         InstanceRecord record = record(name);
         LiveInstance instance = instance(name);
         Boot boot = instance.ensureRunning(

@@ -25,12 +25,14 @@ import org.wslx.warp.instance.InstanceManager;
 @Component(immediate = true, service = {})
 public class CliEndpoint {
     private static final long MANAGER_WAIT_MS = 30_000;
+    private static final long START_WAIT_SECONDS = 60;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile CommandProcessor gogo;
 
     private InstanceManager instances;
     private CliServer server;
+    private FrameworkStartGate startGate;
     private ScheduledExecutorService idleCheck;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -61,7 +63,9 @@ public class CliEndpoint {
 
     @Activate
     void activate(BundleContext context) throws IOException {
-        server = new CliServer(WarpPaths.resolve(context::getProperty, System::getenv).serviceSocket(), this::instances, () -> gogo);
+        startGate = new FrameworkStartGate(context);
+        server = new CliServer(WarpPaths.resolve(context::getProperty, System::getenv).serviceSocket(), this::instances,
+                () -> gogo, () -> startGate.await(START_WAIT_SECONDS));
         server.start();
         long idleSeconds = idleExitSeconds(context);
         if (idleSeconds > 0) {
@@ -101,6 +105,7 @@ public class CliEndpoint {
             idleCheck.shutdownNow();
         }
         server.close();
+        startGate.close();
     }
 
     private static long idleExitSeconds(BundleContext context) {

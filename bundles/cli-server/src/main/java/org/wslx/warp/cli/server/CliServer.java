@@ -41,14 +41,17 @@ final class CliServer implements Closeable {
     private final Path socket;
     private final Supplier<InstanceManager> instances;
     private final Supplier<CommandProcessor> gogo;
+    private final Runnable awaitStarted;
     private final AtomicInteger activeClients = new AtomicInteger();
     private volatile long lastActivity = System.nanoTime();
     private ServerSocketChannel server;
 
-    CliServer(Path socket, Supplier<InstanceManager> instances, Supplier<CommandProcessor> gogo) {
+    /** {@code awaitStarted} returns once the service is ready to serve (or has given up waiting). */
+    CliServer(Path socket, Supplier<InstanceManager> instances, Supplier<CommandProcessor> gogo, Runnable awaitStarted) {
         this.socket = socket;
         this.instances = instances;
         this.gogo = gogo;
+        this.awaitStarted = awaitStarted;
     }
 
     /** Removes a stale socket file, binds a fresh one and starts accepting. */
@@ -102,6 +105,7 @@ final class CliServer implements Closeable {
     private int serve(LinkConnection link, ClientRequest request) throws IOException {
         try {
             Invocation call = CommandLineParser.parse(request.argv());
+            awaitStarted.run();
             InstanceManager manager = instances.get();
             if (manager == null) {
                 link.printError("wslx: the service's instance manager is not available");

@@ -41,7 +41,7 @@ class LinkRelayTest {
     void start() throws IOException {
         socket = runtimeDir.resolve("service.sock");
         Files.writeString(socket, "stale"); // a leftover file must not stop the endpoint
-        server = new CliServer(socket, () -> instances, () -> null);
+        server = new CliServer(socket, () -> instances, () -> null, () -> { });
         server.start();
     }
 

@@ -1,4 +1,4 @@
-package org.wslx.warp.core;
+package org.wslx.warp.cli.server;
 
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CountDownLatch;
@@ -13,10 +13,12 @@ import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
 
 /**
- * Holds requests back until the framework has started the bundles it was asked to start. The core
- * starts before the providers it composes from, and the CLI server may pass on a request at once;
- * without this, the service's first command can find no personality, image format or backend
- * merely because their bundles have not started yet. A launcher marks its bundles for starting
+ * Holds requests back until the framework has started the bundles it was asked to start. The
+ * service's socket is open as soon as this bundle is active, and the launcher starts the wslx client
+ * that spawned it right away; without this, the first request could find no personality, image
+ * format, backend or shell command merely because their bundles have not started yet. It sits here,
+ * at the service's entry, so that every kind of request (instance verbs and Gogo sessions alike)
+ * waits in one place. A launcher marks its bundles for starting
  * and then raises the framework's start level, so the gate opens once the active start level has
  * reached every bundle marked for starting and every such bundle is active. If that does not
  * happen (a bundle fails to start), the first request waits its limit and the gate opens anyway.
