@@ -6,12 +6,8 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.junit.Assume.assumeTrue;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
-import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
-import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,8 +49,6 @@ import org.wslx.warp.personality.Personality;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class TrackBFrameworkIT {
-    private static final List<String> CONSOLE_BUNDLES = List.of("gogo.jline", "org.jline", "jline-", "console.tccl");
-
     @Inject
     BundleContext context;
 
@@ -64,25 +58,7 @@ public class TrackBFrameworkIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        File exportDir = new File(System.getProperty("warp.export.dir", "target/export/warp"));
-        File[] jars = exportDir.listFiles((d, n) -> n.endsWith(".jar"));
-        if (jars == null || jars.length == 0) {
-            throw new IllegalStateException("no bundles in " + exportDir + "; run the package phase first");
-        }
-        Arrays.sort(jars);
-        Path state = Files.createTempDirectory(Path.of("/tmp"), "warp-tbit-");
-        List<Option> options = new ArrayList<>();
-        for (File jar : jars) {
-            if (CONSOLE_BUNDLES.stream().noneMatch(jar.getName()::contains)) {
-                options.add(bundle(jar.toURI().toString()));
-            }
-        }
-        options.add(junitBundles());
-        options.add(cleanCaches());
-        options.add(frameworkProperty("warp.data.dir").value(state.resolve("data").toString()));
-        options.add(frameworkProperty("warp.runtime.dir").value(state.resolve("run").toString()));
-        options.add(frameworkProperty("warp.service.idleExitSeconds").value("0"));
-        options.add(systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
+        List<Option> options = ServiceFramework.options("warp-tbit-");
         options.add(systemProperty("warp.trackb.samples").value(TrackBImages.samplesDirectory().toString()));
         return options.toArray(new Option[0]);
     }
