@@ -101,6 +101,7 @@ static void format(struct out *o, const char *fmt, va_list ap) {
         case 'x': put_num(o, lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 16, width, pad); break;
         case 's': { const char *s = va_arg(ap, const char *); if (!s) s = "(null)"; while (*s) put(o, *s++); break; }
         case 'c': put(o, (char)va_arg(ap, int)); break;
+        case '%': put(o, '%'); break;
         default: put(o, '%'); put(o, *fmt); break;
         }
     }
